@@ -1,0 +1,12 @@
+import { renderStacks, stackFilesFor } from './stacks';
+
+/** Prints each stack with its components and how many objects each generates. */
+export function listCommand(args: string[]): void {
+  for (const stack of renderStacks(stackFilesFor(args))) {
+    console.log(`${stack.name} (${stack.source}): ${stack.objects.length} objects`);
+    const counts = new Map<string, number>();
+    for (const o of stack.objects) counts.set(o.component, (counts.get(o.component) ?? 0) + 1);
+    const width = Math.max(...[...counts.keys()].map((c) => c.length));
+    for (const [component, count] of counts) console.log(`  ${component.padEnd(width)}  ${String(count).padStart(4)}`);
+  }
+}

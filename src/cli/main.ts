@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { StackError } from '../stack/errors';
+import { listCommand } from './list';
+import { synthCommand } from './synth';
+
+/** Runs a command; input errors print their message (no stack trace) and exit 1. */
+function run(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof StackError) {
+      console.error(`o11y: ${error.message}\nnothing was written.`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`o11y: internal error: ${message}\nnothing was written. Set O11Y_DEBUG=1 for the stack trace and report it.`);
+      if (process.env.O11Y_DEBUG) console.error(error);
+    }
+    process.exitCode = 1;
+  }
+}
+
+export function main(argv: string[]): void {
+  const program = new Command('o11y')
+    .description('Synthesize Kubernetes observability stacks from typed stack files')
+    .showHelpAfterError();
+  program
+    .command('synth')
+    .description('write the manifests of each stack to <out>/<stack>/ (default: stacks/*.ts, else the built-in default stack)')
+    .argument('[stacks...]', 'stack files (.ts)')
+    .option('-o, --out <dir>', 'output folder', 'dist')
+    .action((stacks: string[], options: { out: string }) => run(() => synthCommand(stacks, options)));
+  program
+    .command('list')
+    .description('list each stack with its components and object counts')
+    .argument('[stacks...]', 'stack files (.ts)')
+    .action((stacks: string[]) => run(() => listCommand(stacks)));
+  program.parse(argv);
+}
+
+if (require.main === module) main(process.argv);

@@ -1,0 +1,40 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { stackFiles, stackStream } from '../synth/files';
+import { writeStack } from '../synth/writer';
+import { renderStacks, stackFilesFor } from './stacks';
+
+export interface SynthOptions {
+  readonly out: string;
+}
+
+export function synthCommand(args: string[], options: SynthOptions): void {
+  const started = process.hrtime.bigint();
+  const stacks = renderStacks(stackFilesFor(args));
+  // Every file of every stack is laid out (and checked) before the first one is written.
+  const laidOut = stacks.map((stack) => ({ stack, files: stackFiles(stack) }));
+
+  const totals = { objects: 0, files: 0, written: 0, unchanged: 0, removed: 0 };
+  for (const { stack, files } of laidOut) {
+    const stats = writeStack(options.out, stack.name, files);
+    totals.objects += stack.objects.length;
+    totals.files += files.length;
+    totals.written += stats.written;
+    totals.unchanged += stats.unchanged;
+    totals.removed += stats.removed;
+  }
+  // Under `cdk8s synth`: also one stream per stack where the cdk8s CLI looks, for its validation plugins.
+  const cdk8sOut = process.env.CDK8S_OUTDIR;
+  if (cdk8sOut && path.resolve(cdk8sOut) !== path.resolve(options.out)) {
+    fs.mkdirSync(cdk8sOut, { recursive: true });
+    for (const { stack } of laidOut) fs.writeFileSync(path.join(cdk8sOut, `${stack.name}.k8s.yaml`), stackStream(stack));
+  }
+
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const names = stacks.map((s) => s.name).join(', ');
+  console.log(
+    `synthesized ${stacks.length === 1 ? 'stack' : `${stacks.length} stacks`} ${names} into ${options.out}/: ` +
+      `${totals.objects} objects, ${totals.files} files (${totals.written} written, ${totals.unchanged} unchanged, ` +
+      `${totals.removed} removed) in ${seconds.toFixed(2)} s`,
+  );
+}

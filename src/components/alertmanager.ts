@@ -1,0 +1,88 @@
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
+import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
+import { plainResources } from '../k8s/pod';
+import { Component, type StackContext } from './component';
+import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { spreadOverNodes, storageSpec } from './prometheus';
+
+/**
+ * The smallest useful Alertmanager configuration: everything goes to a receiver that drops it, with the standard
+ * inhibitions (critical silences warning and info of the same alert and namespace). Real receivers come with
+ * typed routing; until then users patch this Secret or point `configSecret` elsewhere.
+ */
+export function minimalAlertmanagerConfig(): Record<string, unknown> {
+  return {
+    global: { resolve_timeout: '5m' },
+    route: {
+      receiver: 'null',
+      group_by: ['namespace'],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: '12h',
+      routes: [{ receiver: 'null', matchers: ['alertname = "Watchdog"'] }],
+    },
+    inhibit_rules: [
+      { source_matchers: ['severity = "critical"'], target_matchers: ['severity =~ "warning|info"'], equal: ['namespace', 'alertname'] },
+      { source_matchers: ['severity = "warning"'], target_matchers: ['severity = "info"'], equal: ['namespace', 'alertname'] },
+      { source_matchers: ['alertname = "InfoInhibitor"'], target_matchers: ['severity = "info"'], equal: ['namespace'] },
+    ],
+    receivers: [{ name: 'null' }],
+  };
+}
+
+/** The Alertmanager custom resource, its configuration Secret, Service, self-monitoring and policies. */
+export class Alertmanager extends Component {
+  constructor(scope: Construct, context: StackContext) {
+    super(scope, 'alertmanager', context);
+    const v = this.values.alertmanager;
+    const image = this.values.common.images.alertmanager;
+    const name = NAMES.alertmanager;
+    const meta = { name, namespace: this.namespace, labels: this.labels('alertmanager', 'alert-router', image) };
+    const selector = OPERATOR_POD_SELECTORS.alertmanager;
+
+    serviceAccount(this, meta, false);
+    new k8s.KubeSecret(this, `Secret-${NAMES.alertmanagerConfigSecret}`, {
+      metadata: { ...meta, name: NAMES.alertmanagerConfigSecret },
+      type: 'Opaque',
+      stringData: { 'alertmanager.yaml': stringify(minimalAlertmanagerConfig(), { lineWidth: 0 }) },
+    });
+
+    new AlertmanagerResource(this, `Alertmanager-${NAMES.alertmanagerCr}`, {
+      metadata: { ...meta, name: NAMES.alertmanagerCr },
+      spec: {
+        image: this.image(image),
+        version: image.tag,
+        replicas: v.replicas,
+        serviceAccountName: name,
+        configSecret: NAMES.alertmanagerConfigSecret,
+        podMetadata: { labels: meta.labels },
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } },
+        resources: plainResources(v.resources),
+        retention: v.retention,
+        ...(v.storage ? { storage: storageSpec(v.storage) } : {}),
+        ...(v.externalUrl ? { externalUrl: v.externalUrl } : {}),
+        nodeSelector: { 'kubernetes.io/os': 'linux' },
+        affinity: spreadOverNodes(selector),
+      },
+    });
+
+    service(this, meta, selector, [{ name: 'web', port: 9093 }, { name: 'reloader-web', port: 8080 }], { sessionAffinity: 'ClientIP' });
+    new ServiceMonitor(this, `ServiceMonitor-${name}`, {
+      metadata: meta,
+      spec: {
+        selector: { matchLabels: this.selectorLabels('alertmanager') },
+        endpoints: [{ port: 'web' }, { port: 'reloader-web' }],
+      },
+    });
+    if (v.replicas > 1) podDisruptionBudget(this, meta, selector);
+    networkPolicy(this, meta, selector, [
+      { fromPods: [OPERATOR_POD_SELECTORS.prometheus, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9093 }] },
+      { fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] },
+      // Cluster gossip between the replicas.
+      { fromPods: [selector], ports: [{ port: 9094 }, { port: 9094, protocol: 'UDP' }] },
+    ]);
+  }
+}

@@ -1,0 +1,129 @@
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { ServiceMonitor } from '../k8s/monitoring';
+import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
+import { containerResources, containerSecurityContext, httpProbe, podSecurityContext } from '../k8s/pod';
+import type { KsmCollector } from '../stack/values';
+import { Component, type StackContext } from './component';
+import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+
+/** The API group of each kube-state-metrics collector: RBAC and `--resources` are derived from one list. */
+export const KSM_COLLECTOR_GROUPS: Record<KsmCollector, string> = {
+  certificatesigningrequests: 'certificates.k8s.io',
+  configmaps: '',
+  cronjobs: 'batch',
+  daemonsets: 'apps',
+  deployments: 'apps',
+  endpoints: '',
+  endpointslices: 'discovery.k8s.io',
+  horizontalpodautoscalers: 'autoscaling',
+  ingressclasses: 'networking.k8s.io',
+  ingresses: 'networking.k8s.io',
+  jobs: 'batch',
+  leases: 'coordination.k8s.io',
+  limitranges: '',
+  mutatingwebhookconfigurations: 'admissionregistration.k8s.io',
+  namespaces: '',
+  networkpolicies: 'networking.k8s.io',
+  nodes: '',
+  persistentvolumeclaims: '',
+  persistentvolumes: '',
+  poddisruptionbudgets: 'policy',
+  pods: '',
+  replicasets: 'apps',
+  replicationcontrollers: '',
+  resourcequotas: '',
+  secrets: '',
+  serviceaccounts: '',
+  services: '',
+  statefulsets: 'apps',
+  storageclasses: 'storage.k8s.io',
+  validatingwebhookconfigurations: 'admissionregistration.k8s.io',
+  volumeattachments: 'storage.k8s.io',
+};
+
+/** list/watch on exactly the configured collectors, grouped by API group in a stable order. */
+export function ksmPolicyRules(collectors: readonly KsmCollector[]): k8s.PolicyRule[] {
+  const byGroup = new Map<string, string[]>();
+  for (const collector of [...new Set(collectors)].sort()) {
+    const group = KSM_COLLECTOR_GROUPS[collector];
+    byGroup.set(group, [...(byGroup.get(group) ?? []), collector]);
+  }
+  return [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: byGroup.get(group)!, verbs: ['list', 'watch'] }));
+}
+
+/** kube-state-metrics with read access to the collectors it runs, and nothing else. */
+export class KubeStateMetrics extends Component {
+  constructor(scope: Construct, context: StackContext) {
+    super(scope, 'kube-state-metrics', context);
+    const v = this.values.kubeStateMetrics;
+    const image = this.values.common.images.kubeStateMetrics;
+    const name = NAMES.kubeStateMetrics;
+    const meta = { name, namespace: this.namespace, labels: this.labels(name, 'exporter', image) };
+    const selector = this.selectorLabels(name);
+    const collectors = [...new Set(v.collectors)].sort();
+
+    serviceAccount(this, meta, true);
+    clusterRoleFor(this, meta, ksmPolicyRules(collectors));
+
+    const allowlist = Object.entries(v.metricLabelsAllowlist)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([resource, labels]) => `${resource}=[${labels.join(',')}]`);
+    new k8s.KubeDeployment(this, `Deployment-${name}`, {
+      metadata: meta,
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: meta.labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: true,
+            securityContext: podSecurityContext(),
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            containers: [
+              {
+                name,
+                image: this.image(image),
+                imagePullPolicy: this.values.common.imagePullPolicy,
+                args: [
+                  '--port=8080',
+                  '--telemetry-port=8081',
+                  `--resources=${collectors.join(',')}`,
+                  ...(allowlist.length ? [`--metric-labels-allowlist=${allowlist.join(',')}`] : []),
+                ],
+                ports: [
+                  { name: 'http-metrics', containerPort: 8080 },
+                  { name: 'telemetry', containerPort: 8081 },
+                ],
+                resources: containerResources(v.resources),
+                securityContext: containerSecurityContext(),
+                livenessProbe: httpProbe('/livez', 'http-metrics'),
+                readinessProbe: httpProbe('/readyz', 'telemetry'),
+              },
+            ],
+          },
+        },
+      },
+    });
+
+    service(this, meta, selector, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }], { headless: true });
+    new ServiceMonitor(this, `ServiceMonitor-${name}`, {
+      metadata: meta,
+      spec: {
+        jobLabel: 'app.kubernetes.io/name',
+        selector: { matchLabels: selector },
+        endpoints: [
+          {
+            port: 'http-metrics',
+            // kube-state-metrics' own namespace/pod labels describe the object, not the exporter.
+            honorLabels: true,
+            relabelings: [{ action: 'labeldrop', regex: '(pod|service|endpoint|namespace)' }],
+          },
+          { port: 'telemetry' },
+        ],
+      },
+    });
+    networkPolicy(this, meta, selector, [{ fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }, { port: 8081 }] }]);
+  }
+}

@@ -1,0 +1,22 @@
+import { k8s } from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { Component, type StackContext } from './component';
+
+/** The stack's namespace. */
+export class Namespace extends Component {
+  constructor(scope: Construct, context: StackContext) {
+    super(scope, 'namespace', context);
+    new k8s.KubeNamespace(this, `Namespace-${this.namespace}`, {
+      metadata: {
+        name: this.namespace,
+        labels: {
+          ...this.labels(this.namespace, 'namespace'),
+          // node-exporter needs host namespaces and host paths, which only the privileged level admits;
+          // every other workload meets `restricted`, and is warned about if it ever stops to.
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,11 @@
+export * from './stack/values';
+export { DEFAULT_IMAGES, DEFAULT_VALUES, type ResolvedValues } from './stack/defaults';
+export { defineStack, isStackDefinition, type StackDefinition } from './stack/definition';
+export { StackError, type StackProblem } from './stack/errors';
+export { ObservabilityStack, type ObservabilityStackProps, type RegisteredPatch } from './stack/observability-stack';
+export { Component, type StackContext } from './components/component';
+export { NAMES } from './components/names';
+export { renderStack, buildStack, renderObjects, type RenderedStack, type RenderedObject, type Manifest } from './synth/render';
+export { stackFiles, GENERATED_MARKER, type OutputFile } from './synth/files';
+export { writeStack, type WriteStats } from './synth/writer';
+export { loadStackFile, type LoadedStack } from './synth/load';

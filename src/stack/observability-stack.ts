@@ -1,0 +1,110 @@
+import { ApiObject, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { Alertmanager } from '../components/alertmanager';
+import { Applications } from '../components/applications';
+import { Component, type StackContext } from '../components/component';
+import { ControlPlane } from '../components/control-plane';
+import { Crds } from '../components/crds';
+import { Grafana } from '../components/grafana';
+import { KubeStateMetrics } from '../components/kube-state-metrics';
+import { Namespace } from '../components/namespace';
+import { NodeExporter } from '../components/node-exporter';
+import { Prometheus } from '../components/prometheus';
+import { PrometheusOperator } from '../components/prometheus-operator';
+import type { ResolvedValues } from './defaults';
+import { StackError } from './errors';
+import { resolveValues } from './resolve';
+import { checkSemantics, checkShape } from './validate';
+import type { JsonPatchOp, KubernetesObject, StackValues } from './values';
+
+export interface ObservabilityStackProps {
+  /** The stack's values; checked, then merged over the defaults. */
+  readonly values: StackValues;
+  /**
+   * Folder that relative paths in the values (e.g. `crds.paths`) are resolved from: the stack file's.
+   * @default the current directory
+   */
+  readonly baseDir?: string;
+}
+
+/** A patch registered on the stack, with where it came from for error messages. */
+export interface RegisteredPatch {
+  readonly kind: string;
+  readonly name: string;
+  readonly component?: string;
+  readonly ops: readonly JsonPatchOp[];
+  /** e.g. `patches[2]`: named in errors when the patch cannot apply. */
+  readonly origin: string;
+}
+
+/** Holds the objects added with `addObject` and `extraObjects`. */
+class ExtraObjects extends Component {}
+
+/**
+ * A complete observability stack: one chart, one construct per component, each owning its slice.
+ * Throws a StackError (naming every bad field) when the values are invalid.
+ */
+export class ObservabilityStack extends Chart {
+  readonly values: ResolvedValues;
+  private readonly patchList: RegisteredPatch[] = [];
+  private readonly context: StackContext;
+  private extra?: ExtraObjects;
+
+  constructor(scope: Construct, name: string, props: ObservabilityStackProps) {
+    const shapeProblems = checkShape(props.values);
+    if (shapeProblems.length) throw new StackError(name, shapeProblems);
+    const values = resolveValues(props.values, props.values.name ?? name);
+    const problems = checkSemantics(values);
+    if (problems.length) throw new StackError(values.name, problems);
+
+    super(scope, values.name, { disableResourceNameHashes: true, labels: values.common.labels });
+    this.values = values;
+    this.context = { values, namespace: values.common.namespace };
+
+    new Namespace(this, this.context);
+    if (values.prometheusOperator.enabled) new PrometheusOperator(this, this.context);
+    if (values.prometheus.enabled) new Prometheus(this, this.context);
+    if (values.alertmanager.enabled) new Alertmanager(this, this.context);
+    if (values.nodeExporter.enabled) new NodeExporter(this, this.context);
+    if (values.kubeStateMetrics.enabled) new KubeStateMetrics(this, this.context);
+    if (values.grafana.enabled) new Grafana(this, this.context);
+    new ControlPlane(this, this.context);
+    if (values.applications.length) new Applications(this, this.context);
+    if (values.crds.paths.length) new Crds(this, this.context, props.baseDir ?? process.cwd());
+
+    values.extraObjects.forEach((object) => this.addObject(object));
+    values.patches.forEach((patch, i) => this.patch(patch.kind, patch.name, patch.ops, { component: patch.component, origin: `patches[${i}]` }));
+  }
+
+  /** The components of this stack, in the order they were added. */
+  get components(): Component[] {
+    return this.node.children.filter((c): c is Component => c instanceof Component);
+  }
+
+  /** Escape hatch: an object written as it is, to `extra/`. */
+  addObject(object: KubernetesObject): ApiObject {
+    this.extra ??= new ExtraObjects(this, 'extra', this.context);
+    const id = `${object.kind}-${object.metadata.namespace ?? ''}-${object.metadata.name}`;
+    if (this.extra.node.tryFindChild(id)) {
+      throw new StackError(this.values.name, [{
+        field: 'extraObjects',
+        message: `${object.kind} ${object.metadata.name} is added twice`,
+        fix: 'add each extra object once',
+      }]);
+    }
+    return new ApiObject(this.extra, id, object);
+  }
+
+  /**
+   * Escape hatch: a JSON patch (RFC 6902) on the generated object of this kind and name.
+   * Applied after everything else; a patch that matches no object or cannot apply fails the synth.
+   */
+  patch(kind: string, name: string, ops: readonly JsonPatchOp[], options: { component?: string; origin?: string } = {}): void {
+    this.patchList.push({ kind, name, ops, component: options.component, origin: options.origin ?? `patch(${kind}, ${name})` });
+  }
+
+  /** The registered patches, in order. */
+  get patches(): readonly RegisteredPatch[] {
+    return [...this.patchList];
+  }
+}

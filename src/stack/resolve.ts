@@ -1,0 +1,28 @@
+import { DEFAULT_VALUES, type ResolvedValues } from './defaults';
+import type { StackValues } from './values';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; arrays and scalars from `override` replace; `undefined` keeps the default. */
+export function deepMerge<T>(base: T, override: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(override)) {
+    return (override === undefined ? base : override) as T;
+  }
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value !== undefined) merged[key] = deepMerge(merged[key], value);
+  }
+  return merged as T;
+}
+
+/** Fills every default into a stack's values. */
+export function resolveValues(values: StackValues, stackName: string): ResolvedValues {
+  const merged = deepMerge(DEFAULT_VALUES, values) as ResolvedValues;
+  return {
+    ...merged,
+    name: stackName,
+    common: { ...merged.common, clusterName: values.common?.clusterName ?? stackName },
+  };
+}

@@ -1,0 +1,359 @@
+// The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
+// Plain data only (no classes, no functions): the JSON schema generated from this file
+// (stack-values.schema.json, `npm run schema`) checks a stack at synth time.
+
+/** A Kubernetes quantity, e.g. `100m`, `1`, `256Mi`. */
+export type Quantity = string;
+/** A Prometheus duration, e.g. `30s`, `15d`, `1h30m`. */
+export type PromDuration = string;
+
+export interface ResourceAmounts {
+  readonly cpu?: Quantity;
+  readonly memory?: Quantity;
+}
+
+/** Container resources. Requests are always set; limits default to memory only (CPU limits throttle). */
+export interface ResourceValues {
+  readonly requests?: ResourceAmounts;
+  readonly limits?: ResourceAmounts;
+}
+
+/** A key of a Kubernetes Secret. Credentials are only ever referenced, never written into the stack. */
+export interface SecretKeyRef {
+  /** Name of the Secret, in the stack's namespace. */
+  readonly name: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+export interface ImageRef {
+  /** e.g. `quay.io/prometheus/prometheus` */
+  readonly repository?: string;
+  /** e.g. `v3.5.0`; also feeds the `app.kubernetes.io/version` label. */
+  readonly tag?: string;
+}
+
+/** Every image the stack runs, in one place. */
+export interface ImageValues {
+  readonly prometheusOperator?: ImageRef;
+  readonly prometheusConfigReloader?: ImageRef;
+  readonly prometheus?: ImageRef;
+  readonly alertmanager?: ImageRef;
+  readonly nodeExporter?: ImageRef;
+  readonly kubeStateMetrics?: ImageRef;
+  readonly grafana?: ImageRef;
+  readonly grafanaSidecar?: ImageRef;
+}
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+/** The block that feeds every component. */
+export interface CommonValues {
+  /**
+   * Namespace of the whole stack.
+   * @default "monitoring"
+   */
+  readonly namespace?: string;
+  /**
+   * Cluster name: the `cluster` external label of Prometheus, used by multi-cluster rules and dashboards.
+   * @default the stack name
+   */
+  readonly clusterName?: string;
+  /** Images and their versions. */
+  readonly images?: ImageValues;
+  /**
+   * Labels added to every object.
+   * @default {}
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Labels on every PrometheusRule; Prometheus selects rules by them.
+   * @default { "role": "alert-rules" }
+   */
+  readonly ruleLabels?: Record<string, string>;
+  /**
+   * @default "IfNotPresent"
+   */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+export interface PrometheusOperatorValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  readonly resources?: ResourceValues;
+  /**
+   * Namespaces the operator watches for custom resources; empty means all.
+   * @default []
+   */
+  readonly watchNamespaces?: string[];
+}
+
+export interface StorageValues {
+  /** Size of each replica's volume, e.g. `50Gi`. */
+  readonly size: Quantity;
+  /** @default the cluster's default StorageClass */
+  readonly storageClassName?: string;
+}
+
+export interface BasicAuthRef {
+  readonly username: SecretKeyRef;
+  readonly password: SecretKeyRef;
+}
+
+export interface RemoteWriteValues {
+  readonly url: string;
+  /** Name of the queue, shown in Prometheus' metrics. */
+  readonly name?: string;
+  readonly basicAuth?: BasicAuthRef;
+  /** A bearer token, by reference. */
+  readonly bearerToken?: SecretKeyRef;
+  /** Only series whose metric name matches this regex are sent. */
+  readonly keepMetricsMatching?: string;
+}
+
+export interface PrometheusValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** @default "15d" */
+  readonly retention?: PromDuration;
+  /** e.g. `45GB`; when set, the oldest blocks go first once the TSDB reaches it. */
+  readonly retentionSize?: string;
+  /** Persistent storage; without it the TSDB lives in an emptyDir and is lost on restart. */
+  readonly storage?: StorageValues;
+  /** @default "30s" */
+  readonly scrapeInterval?: PromDuration;
+  /** @default "30s" */
+  readonly evaluationInterval?: PromDuration;
+  /** External labels in addition to `cluster`. */
+  readonly externalLabels?: Record<string, string>;
+  readonly remoteWrite?: RemoteWriteValues[];
+  readonly resources?: ResourceValues;
+  /** The URL Prometheus is reached at, used in alert links. */
+  readonly externalUrl?: string;
+}
+
+export interface AlertmanagerValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default 3 */
+  readonly replicas?: number;
+  /** @default "120h" */
+  readonly retention?: string;
+  readonly storage?: StorageValues;
+  readonly resources?: ResourceValues;
+  readonly externalUrl?: string;
+}
+
+export interface NodeExporterValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default 9100 */
+  readonly port?: number;
+  readonly resources?: ResourceValues;
+  /**
+   * Tolerations of the DaemonSet.
+   * @default [{ "operator": "Exists" }] (every node, tainted or not)
+   */
+  readonly tolerations?: Toleration[];
+  /** Extra command-line flags, e.g. `--collector.systemd`. */
+  readonly extraArgs?: string[];
+}
+
+/** A kube-state-metrics collector: the resource it lists and watches. */
+export type KsmCollector =
+  | 'certificatesigningrequests' | 'configmaps' | 'cronjobs' | 'daemonsets' | 'deployments' | 'endpoints'
+  | 'endpointslices' | 'horizontalpodautoscalers' | 'ingressclasses' | 'ingresses' | 'jobs' | 'leases'
+  | 'limitranges' | 'mutatingwebhookconfigurations' | 'namespaces' | 'networkpolicies' | 'nodes'
+  | 'persistentvolumeclaims' | 'persistentvolumes' | 'poddisruptionbudgets' | 'pods' | 'replicasets'
+  | 'replicationcontrollers' | 'resourcequotas' | 'secrets' | 'serviceaccounts' | 'services' | 'statefulsets'
+  | 'storageclasses' | 'validatingwebhookconfigurations' | 'volumeattachments';
+
+export interface KubeStateMetricsValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /**
+   * The collectors to run; RBAC grants list/watch on exactly these. `secrets` is left out by default: reading
+   * every Secret of the cluster is more than metrics are worth.
+   * @default every collector but secrets
+   */
+  readonly collectors?: KsmCollector[];
+  readonly resources?: ResourceValues;
+  /**
+   * Kubernetes labels exported as `kube_<resource>_labels`, e.g. `{ "pods": ["app", "team"] }`.
+   * @default {}
+   */
+  readonly metricLabelsAllowlist?: Record<string, string[]>;
+}
+
+export interface GrafanaAdminSecret {
+  /** @default "grafana-admin" */
+  readonly name?: string;
+  /** @default "admin-user" */
+  readonly userKey?: string;
+  /** @default "admin-password" */
+  readonly passwordKey?: string;
+}
+
+export interface GrafanaValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default 1 */
+  readonly replicas?: number;
+  readonly resources?: ResourceValues;
+  /** The Secret holding the admin credentials; create it before deploying (see README). */
+  readonly adminSecret?: GrafanaAdminSecret;
+  /**
+   * ConfigMaps with this label are loaded as dashboards.
+   * @default { "grafana_dashboard": "1" }
+   */
+  readonly dashboardLabel?: Record<string, string>;
+  /**
+   * Where the dashboard sidecar looks for ConfigMaps: the stack namespace only (a Role), or every namespace
+   * (a ClusterRole that can read ConfigMaps cluster-wide).
+   * @default "stack"
+   */
+  readonly dashboardNamespaces?: 'stack' | 'all';
+  /** e.g. `https://grafana.example.com/` */
+  readonly rootUrl?: string;
+  /**
+   * Namespaces (e.g. your ingress controller's) allowed to reach Grafana's port 3000. Prometheus always may.
+   * @default []
+   */
+  readonly ingressNamespaces?: string[];
+}
+
+export interface KubeletMonitorValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Scrape cAdvisor at `/metrics/cadvisor`. @default true */
+  readonly cadvisor?: boolean;
+  /** Scrape `/metrics/probes`. @default true */
+  readonly probes?: boolean;
+}
+
+export interface ServiceMonitorToggle {
+  /** @default true */
+  readonly enabled?: boolean;
+}
+
+export interface CoreDnsMonitorValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default "kube-system" */
+  readonly namespace?: string;
+  /** Labels of the CoreDNS Service. @default { "k8s-app": "kube-dns" } */
+  readonly selector?: Record<string, string>;
+  /** @default "metrics" */
+  readonly port?: string;
+}
+
+export interface ControlPlaneValues {
+  readonly kubelet?: KubeletMonitorValues;
+  readonly apiserver?: ServiceMonitorToggle;
+  readonly coreDns?: CoreDnsMonitorValues;
+}
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertValues {
+  readonly alert: string;
+  readonly expr: string;
+  /** @default "0s" */
+  readonly for?: PromDuration;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly description?: string;
+  readonly labels?: Record<string, string>;
+}
+
+export interface RecordValues {
+  readonly record: string;
+  readonly expr: string;
+  readonly labels?: Record<string, string>;
+}
+
+/** An application the stack scrapes: a ServiceMonitor, and optionally its own rules. */
+export interface ApplicationMonitor {
+  /** Name of the ServiceMonitor and PrometheusRule (and the `job` label). */
+  readonly name: string;
+  /** Namespace of the application's Service. */
+  readonly namespace: string;
+  /** Labels of the application's Service. */
+  readonly selector: Record<string, string>;
+  /** Name of the Service port to scrape. */
+  readonly port: string;
+  /** @default "/metrics" */
+  readonly path?: string;
+  /** @default the Prometheus scrape interval */
+  readonly interval?: PromDuration;
+  readonly alerts?: AlertValues[];
+  readonly records?: RecordValues[];
+}
+
+export interface CrdValues {
+  /**
+   * CRD YAML files or folders of them (relative to the stack file), written to `crds/` so that one
+   * `kubectl apply` installs the operator's CRDs with the stack.
+   * @default []
+   */
+  readonly paths?: string[];
+}
+
+export interface JsonPatchOp {
+  readonly op: 'add' | 'remove' | 'replace' | 'copy' | 'move' | 'test';
+  /** JSON pointer into the object, e.g. `/spec/replicas`. */
+  readonly path: string;
+  readonly value?: unknown;
+  readonly from?: string;
+}
+
+/** A JSON patch (RFC 6902) applied to one generated object. */
+export interface ObjectPatch {
+  readonly kind: string;
+  readonly name: string;
+  /** Needed only when two components generate the same kind and name. */
+  readonly component?: string;
+  readonly ops: JsonPatchOp[];
+}
+
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly [field: string]: unknown;
+}
+
+export interface StackValues {
+  /**
+   * Name of the stack: its folder under dist/.
+   * @default the stack file's base name
+   */
+  readonly name?: string;
+  readonly common?: CommonValues;
+  readonly prometheusOperator?: PrometheusOperatorValues;
+  readonly prometheus?: PrometheusValues;
+  readonly alertmanager?: AlertmanagerValues;
+  readonly nodeExporter?: NodeExporterValues;
+  readonly kubeStateMetrics?: KubeStateMetricsValues;
+  readonly grafana?: GrafanaValues;
+  readonly controlPlane?: ControlPlaneValues;
+  readonly applications?: ApplicationMonitor[];
+  readonly crds?: CrdValues;
+  /** Escape hatch: JSON patches on generated objects. */
+  readonly patches?: ObjectPatch[];
+  /** Escape hatch: objects written as they are, to `extra/`. */
+  readonly extraObjects?: KubernetesObject[];
+}

@@ -1,0 +1,112 @@
+import { ApiObject, App, JsonPatch } from 'cdk8s';
+import { componentOf } from '../components/component';
+import type { StackDefinition } from '../stack/definition';
+import { StackError, type StackProblem } from '../stack/errors';
+import { ObservabilityStack, type RegisteredPatch } from '../stack/observability-stack';
+
+export type Manifest = Record<string, unknown> & {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+};
+
+/** One object of the model: its component (output folder) and its final manifest. */
+export interface RenderedObject {
+  readonly component: string;
+  readonly manifest: Manifest;
+}
+
+export interface RenderedStack {
+  readonly name: string;
+  readonly source: string;
+  readonly objects: RenderedObject[];
+}
+
+export interface RenderInput {
+  readonly definition: StackDefinition;
+  readonly name: string;
+  readonly source: string;
+  readonly baseDir?: string;
+}
+
+/** Builds the construct tree of a stack. */
+export function buildStack(input: RenderInput, app: App = new App({ outdir: 'unused' })): ObservabilityStack {
+  const stack = new ObservabilityStack(app, input.name, { values: input.definition.values, baseDir: input.baseDir });
+  input.definition.customize?.(stack);
+  return stack;
+}
+
+/** Builds a stack and turns it into manifests, with every patch applied. */
+export function renderStack(input: RenderInput): RenderedStack {
+  const stack = buildStack(input);
+  return { name: stack.values.name, source: input.source, objects: renderObjects(stack) };
+}
+
+export function renderObjects(stack: ObservabilityStack): RenderedObject[] {
+  const validationErrors = stack.node.validate();
+  if (validationErrors.length) {
+    throw new StackError(stack.values.name, validationErrors.map((message) => ({ field: 'construct tree', message })));
+  }
+  const objects = stack.node
+    .findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => ({ component: componentOf(o)?.componentName ?? 'stack', manifest: o.toJson() as Manifest }));
+  return applyPatches(stack.values.name, objects, stack.patches);
+}
+
+function applyPatches(stackName: string, objects: RenderedObject[], patches: readonly RegisteredPatch[]): RenderedObject[] {
+  const problems: StackProblem[] = [];
+  const result = [...objects];
+  for (const patch of patches) {
+    const targets = result
+      .map((o, index) => ({ o, index }))
+      .filter(({ o }) => o.manifest.kind === patch.kind && o.manifest.metadata.name === patch.name)
+      .filter(({ o }) => patch.component === undefined || o.component === patch.component);
+    if (targets.length !== 1) {
+      const sameKind = result.filter((o) => o.manifest.kind === patch.kind).map((o) => `${o.component}/${o.manifest.metadata.name}`);
+      problems.push(
+        targets.length === 0
+          ? {
+              field: patch.origin,
+              message: `no generated ${patch.kind} is named '${patch.name}'${patch.component ? ` in component ${patch.component}` : ''}`,
+              fix: sameKind.length ? `objects of kind ${patch.kind}: ${sameKind.join(', ')}` : `the stack generates no ${patch.kind}`,
+            }
+          : {
+              field: patch.origin,
+              message: `${targets.length} generated objects are ${patch.kind} '${patch.name}' (components ${targets.map((t) => t.o.component).join(', ')})`,
+              fix: 'add `component` to say which one to patch',
+            },
+      );
+      continue;
+    }
+    const { o, index } = targets[0];
+    try {
+      const ops = patch.ops.map((op) => toJsonPatch(op));
+      result[index] = { component: o.component, manifest: JsonPatch.apply(o.manifest, ...ops) as Manifest };
+    } catch (error) {
+      problems.push({
+        field: patch.origin,
+        message: `cannot apply to ${patch.kind} '${patch.name}': ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        fix: 'check the JSON pointers against the generated file in dist/',
+      });
+    }
+  }
+  if (problems.length) throw new StackError(stackName, problems);
+  return result;
+}
+
+function toJsonPatch(op: RegisteredPatch['ops'][number]): JsonPatch {
+  switch (op.op) {
+    case 'add': return JsonPatch.add(op.path, op.value);
+    case 'replace': return JsonPatch.replace(op.path, op.value);
+    case 'remove': return JsonPatch.remove(op.path);
+    case 'test': return JsonPatch.test(op.path, op.value);
+    case 'copy': return JsonPatch.copy(requireFrom(op), op.path);
+    case 'move': return JsonPatch.move(requireFrom(op), op.path);
+  }
+}
+
+function requireFrom(op: RegisteredPatch['ops'][number]): string {
+  if (op.from === undefined) throw new Error(`'${op.op}' needs 'from'`);
+  return op.from;
+}
