@@ -17,7 +17,7 @@ let compiled: ReturnType<Ajv['compile']> | undefined;
 
 /** Checks the shape of raw stack values against the schema generated from values.ts. */
 export function checkShape(values: unknown): StackProblem[] {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   if (compiled(values)) return [];
   return dedupe((compiled.errors ?? []).map(describeSchemaError));
 }

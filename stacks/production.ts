@@ -1,0 +1,82 @@
+// A production-shaped stack: persistent storage, remote write, a team's application with its own alerts,
+// and two escape hatches. `npx o11y synth stacks/production.ts` writes it to dist/production/.
+import { defineStack } from 'cdk8s-o11y';
+
+export default defineStack(
+  {
+    common: {
+      namespace: 'observability',
+      clusterName: 'eu-prod-1',
+      labels: { team: 'platform' },
+      images: { grafana: { tag: '12.1.1' } },
+    },
+    prometheus: {
+      replicas: 2,
+      retention: '30d',
+      retentionSize: '90GB',
+      storage: { size: '100Gi', storageClassName: 'fast-ssd' },
+      externalLabels: { region: 'eu-west-1' },
+      externalUrl: 'https://prometheus.example.com/',
+      remoteWrite: [
+        {
+          name: 'long-term',
+          url: 'https://metrics.example.com/api/v1/push',
+          basicAuth: {
+            username: { name: 'remote-write', key: 'username' },
+            password: { name: 'remote-write', key: 'password' },
+          },
+          keepMetricsMatching: 'up|node_.*|kube_.*|slo:.*',
+        },
+      ],
+    },
+    alertmanager: { storage: { size: '5Gi' }, externalUrl: 'https://alertmanager.example.com/' },
+    grafana: {
+      rootUrl: 'https://grafana.example.com/',
+      dashboardNamespaces: 'all',
+      ingressNamespaces: ['ingress-nginx'],
+    },
+    kubeStateMetrics: { metricLabelsAllowlist: { pods: ['app', 'team'], namespaces: ['team'] } },
+    applications: [
+      {
+        name: 'checkout',
+        namespace: 'shop',
+        selector: { 'app.kubernetes.io/name': 'checkout' },
+        port: 'http-metrics',
+        interval: '15s',
+        records: [
+          {
+            record: 'job:http_requests:rate5m',
+            expr: 'sum by (job) (rate(http_requests_total{job="checkout"}[5m]))',
+          },
+        ],
+        alerts: [
+          {
+            alert: 'CheckoutHighErrorRate',
+            expr: 'sum(rate(http_requests_total{job="checkout",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="checkout"}[5m])) > 0.05',
+            for: '10m',
+            severity: 'critical',
+            summary: 'Checkout fails more than 5% of requests.',
+            description: '{{ $value | humanizePercentage }} of checkout requests fail.',
+          },
+        ],
+      },
+    ],
+    patches: [
+      // Spread Prometheus over zones too, not only nodes.
+      {
+        kind: 'Prometheus',
+        name: 'k8s',
+        ops: [{ op: 'add', path: '/spec/topologySpreadConstraints', value: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] }],
+      },
+    ],
+  },
+  (stack) => {
+    // Construct-level changes: anything the values do not cover.
+    stack.addObject({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'observability-defaults', namespace: 'observability' },
+      spec: { limits: [{ type: 'Container', defaultRequest: { cpu: '50m', memory: '64Mi' } }] },
+    });
+  },
+);

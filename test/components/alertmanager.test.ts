@@ -1,0 +1,44 @@
+import { parse } from 'yaml';
+import { at, find, objectsOf, render } from '../helpers';
+import { runTool, testWithTool } from '../tools';
+
+describe('alertmanager component', () => {
+  const stack = render();
+  const alertmanager = find(stack, 'Alertmanager', 'main');
+  const config = at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData')['alertmanager.yaml' as never] as string;
+
+  test('runs 3 replicas from its own config Secret', () => {
+    expect(at(alertmanager, 'spec.replicas')).toBe(3);
+    expect(at(alertmanager, 'spec.configSecret')).toBe('alertmanager-main-config');
+  });
+
+  test('the minimal config routes Watchdog to the null receiver and lets critical inhibit warning', () => {
+    const parsed = parse(config);
+    expect(parsed.route.receiver).toBe('null');
+    expect(parsed.route.routes).toContainEqual({ receiver: 'null', matchers: ['alertname = "Watchdog"'] });
+    expect(parsed.inhibit_rules[0]).toEqual({
+      source_matchers: ['severity = "critical"'], target_matchers: ['severity =~ "warning|info"'], equal: ['namespace', 'alertname'],
+    });
+  });
+
+  testWithTool('amtool', 'amtool check-config accepts the generated config', () => {
+    const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': config });
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  testWithTool('amtool', 'amtool routes Watchdog and any other alert as the config says', () => {
+    const route = (labels: string) => runTool('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yaml', ...labels.split(' ')], { 'alertmanager.yaml': config });
+    expect(route('alertname=Watchdog').stdout.trim()).toBe('null');
+    expect(route('alertname=KubePodCrashLooping severity=warning').stdout.trim()).toBe('null');
+  });
+
+  test('gossip between replicas is allowed by its NetworkPolicy, on TCP and UDP', () => {
+    const ingress = at(find(stack, 'NetworkPolicy', 'alertmanager-main'), 'spec.ingress') as Array<{ ports: Array<{ port: number; protocol: string }> }>;
+    expect(ingress.flatMap((r) => r.ports)).toEqual(expect.arrayContaining([{ port: 9094, protocol: 'TCP' }, { port: 9094, protocol: 'UDP' }]));
+  });
+
+  test('matches its snapshot', () => {
+    expect(objectsOf(stack, 'alertmanager').map((o) => o.manifest)).toMatchSnapshot();
+  });
+});

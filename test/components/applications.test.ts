@@ -1,0 +1,55 @@
+import { toYaml } from '../../src/synth/files';
+import { at, find, objectsOf, render } from '../helpers';
+import { runTool, testWithTool } from '../tools';
+
+const shop = {
+  name: 'checkout',
+  namespace: 'shop',
+  selector: { app: 'checkout' },
+  port: 'metrics',
+  records: [{ record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))' }],
+  alerts: [
+    { alert: 'CheckoutDown', expr: 'up{job="checkout"} == 0', for: '5m', severity: 'critical' as const, summary: 'Checkout is down.', description: '{{ $labels.instance }} is down.' },
+  ],
+};
+
+describe('applications component', () => {
+  const stack = render({ applications: [shop, { name: 'cart', namespace: 'shop', selector: { app: 'cart' }, port: 'http' }] });
+
+  test('a ServiceMonitor per application, in the stack namespace, selecting the app namespace, job named after the app', () => {
+    const monitor = find(stack, 'ServiceMonitor', 'checkout');
+    expect(at(monitor, 'metadata.namespace')).toBe('monitoring');
+    expect(at(monitor, 'spec.namespaceSelector')).toEqual({ matchNames: ['shop'] });
+    expect(at(monitor, 'spec.endpoints.0')).toEqual({
+      path: '/metrics', port: 'metrics', relabelings: [{ action: 'replace', replacement: 'checkout', targetLabel: 'job' }],
+    });
+  });
+
+  test('a PrometheusRule only for applications that bring rules, with severity and summary on each alert', () => {
+    expect(objectsOf(stack, 'applications').map((o) => `${o.manifest.kind}/${o.manifest.metadata.name}`)).toEqual([
+      'ServiceMonitor/checkout', 'PrometheusRule/checkout', 'ServiceMonitor/cart',
+    ]);
+    expect(at(find(stack, 'PrometheusRule', 'checkout'), 'spec.groups.0.rules.1')).toEqual({
+      alert: 'CheckoutDown', expr: 'up{job="checkout"} == 0', for: '5m',
+      labels: { severity: 'critical' },
+      annotations: { summary: 'Checkout is down.', description: '{{ $labels.instance }} is down.' },
+    });
+  });
+
+  testWithTool('promtool', 'promtool check rules accepts the generated rule file', () => {
+    const groups = at(find(stack, 'PrometheusRule', 'checkout'), 'spec');
+    const result = runTool('promtool', ['check', 'rules', 'rules.yaml'], { 'rules.yaml': toYaml(groups) });
+    expect(result.output).toContain('SUCCESS: 2 rules found');
+    expect(result.status).toBe(0);
+  });
+
+  testWithTool('promtool', 'promtool catches a broken expression (so the check above can fail)', () => {
+    const broken = render({ applications: [{ ...shop, alerts: [{ ...shop.alerts[0], expr: 'up{job="checkout" == 0' }] }] });
+    const result = runTool('promtool', ['check', 'rules', 'rules.yaml'], { 'rules.yaml': toYaml(at(find(broken, 'PrometheusRule', 'checkout'), 'spec')) });
+    expect(result.status).not.toBe(0);
+  });
+
+  test('matches its snapshot', () => {
+    expect(objectsOf(stack, 'applications').map((o) => o.manifest)).toMatchSnapshot();
+  });
+});

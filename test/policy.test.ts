@@ -1,0 +1,119 @@
+// Secure defaults and wiring, checked across every stack file and a stack with every option on.
+import * as path from 'path';
+import { OPERATOR_POD_SELECTORS } from '../src/components/names';
+import { defaultStackFiles, loadStackFile } from '../src/synth/load';
+import { renderStack, type Manifest, type RenderedStack } from '../src/synth/render';
+import { at, podTemplate, render, type PodTemplate } from './helpers';
+
+const stacks: RenderedStack[] = [
+  ...defaultStackFiles(path.resolve(__dirname, '..', 'stacks')).map((f) => renderStack(loadStackFile(f))),
+  render({ name: 'all-options', grafana: { replicas: 2, dashboardNamespaces: 'all' }, prometheusOperator: { watchNamespaces: ['x'] } }),
+];
+const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];
+/** k8s-sidecar has no health endpoint; Grafana's own probes cover the pod. */
+const WITHOUT_PROBES = new Set(['dashboard-sidecar']);
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** The pods of a stack as [name, labels]: workloads' templates, and what the operator makes of the CRs. */
+function podsOf(stack: RenderedStack): Array<[string, Record<string, string>]> {
+  const pods: Array<[string, Record<string, string>]> = stack.objects
+    .filter((o) => WORKLOADS.includes(o.manifest.kind))
+    .map((o) => [o.manifest.metadata.name, podTemplate(o.manifest).metadata.labels]);
+  if (stack.objects.some((o) => o.manifest.kind === 'Prometheus')) pods.push(['prometheus', { ...OPERATOR_POD_SELECTORS.prometheus }]);
+  if (stack.objects.some((o) => o.manifest.kind === 'Alertmanager')) pods.push(['alertmanager', { ...OPERATOR_POD_SELECTORS.alertmanager }]);
+  return pods;
+}
+
+describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack) => {
+  const kind = (k: string) => stack.objects.filter((o) => o.manifest.kind === k).map((o) => o.manifest);
+  const workloads = stack.objects.filter((o) => WORKLOADS.includes(o.manifest.kind)).map((o) => o.manifest);
+
+  test('every pod runs as non-root with the RuntimeDefault seccomp profile', () => {
+    for (const w of workloads) expect([w.metadata.name, podTemplate(w).spec.securityContext]).toEqual([w.metadata.name, expect.objectContaining({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } })]);
+    for (const cr of [...kind('Prometheus'), ...kind('Alertmanager')]) expect(at(cr, 'spec.securityContext.runAsNonRoot')).toBe(true);
+  });
+
+  test('every container: read-only root, no privilege escalation, no capabilities, requests and a memory limit', () => {
+    for (const w of workloads) {
+      for (const c of podTemplate(w).spec.containers) {
+        const where = `${w.metadata.name}/${c.name}`;
+        expect([where, c.securityContext]).toEqual([where, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } }]);
+        expect([where, Object.keys(c.resources?.requests ?? {}).sort()]).toEqual([where, ['cpu', 'memory']]);
+        expect([where, Object.keys(c.resources?.limits ?? {})]).toEqual([where, ['memory']]);
+        expect([where, c.image]).toEqual([where, expect.stringMatching(/^[^:]+(:\d+)?\/[^:]+:[\w.-]+$/)]);
+        expect(c.image).not.toMatch(/:latest$/);
+        if (!WITHOUT_PROBES.has(c.name)) expect([where, Boolean(c.readinessProbe && c.livenessProbe)]).toEqual([where, true]);
+      }
+    }
+    for (const cr of [...kind('Prometheus'), ...kind('Alertmanager')]) expect(Object.keys(at(cr, 'spec.resources.requests') as object).sort()).toEqual(['cpu', 'memory']);
+  });
+
+  test('RBAC lists what it grants: no wildcard in any role', () => {
+    for (const role of [...kind('ClusterRole'), ...kind('Role')]) {
+      const rules = at(role, 'rules') as Array<Record<string, string[]>>;
+      for (const rule of rules) for (const field of ['apiGroups', 'resources', 'verbs', 'nonResourceURLs']) expect([role.metadata.name, rule[field] ?? []]).not.toContainEqual([role.metadata.name, expect.arrayContaining(['*'])]);
+    }
+    const roleNames = new Set([...kind('ClusterRole'), ...kind('Role')].map((r) => `${r.kind}/${r.metadata.name}`));
+    for (const binding of [...kind('ClusterRoleBinding'), ...kind('RoleBinding')]) {
+      expect(roleNames).toContain(`${at(binding, 'roleRef.kind')}/${at(binding, 'roleRef.name')}`);
+    }
+  });
+
+  test('every pod is covered by a NetworkPolicy', () => {
+    const policies = kind('NetworkPolicy').map((p) => at(p, 'spec.podSelector.matchLabels') as Record<string, string>);
+    for (const [name, labels] of podsOf(stack)) expect([name, policies.some((s) => matches(s, labels))]).toEqual([name, true]);
+  });
+
+  test('every Service selects pods of the stack, and every stack ServiceMonitor selects a Service and its ports', () => {
+    const pods = podsOf(stack);
+    const services = kind('Service');
+    for (const s of services) {
+      const selector = at(s, 'spec.selector') as Record<string, string>;
+      expect([s.metadata.name, pods.some(([, labels]) => matches(selector, labels))]).toEqual([s.metadata.name, true]);
+    }
+    for (const m of stack.objects.filter((o) => o.manifest.kind === 'ServiceMonitor' && !['control-plane', 'applications'].includes(o.component)).map((o) => o.manifest)) {
+      const selector = at(m, 'spec.selector.matchLabels') as Record<string, string>;
+      const targets = services.filter((s) => matches(selector, s.metadata.labels as Record<string, string>));
+      expect([m.metadata.name, targets.map((t) => t.metadata.name)]).toEqual([m.metadata.name, [m.metadata.name]]);
+      const ports = (at(targets[0], 'spec.ports') as Array<{ name: string }>).map((p) => p.name);
+      for (const endpoint of at(m, 'spec.endpoints') as Array<{ port: string }>) expect(ports).toContain(endpoint.port);
+    }
+  });
+
+  test('the Services carry the job names the community rules and dashboards expect', () => {
+    expect(kind('Service').map((s) => s.metadata.name).sort()).toEqual(
+      ['alertmanager-main', 'grafana', 'kube-state-metrics', 'node-exporter', 'prometheus-k8s', 'prometheus-operator'],
+    );
+  });
+
+  test('every replicated workload keeps a replica through voluntary disruptions', () => {
+    const budgets = kind('PodDisruptionBudget').map((p) => at(p, 'spec.selector.matchLabels') as Record<string, string>);
+    const replicated: Array<[string, Record<string, string>]> = workloads
+      .filter((w) => w.kind === 'Deployment' && (at(w, 'spec.replicas') as number) > 1)
+      .map((w) => [w.metadata.name, podTemplate(w).metadata.labels]);
+    for (const cr of kind('Prometheus')) if ((at(cr, 'spec.replicas') as number) > 1) replicated.push(['prometheus', { ...OPERATOR_POD_SELECTORS.prometheus }]);
+    for (const cr of kind('Alertmanager')) if ((at(cr, 'spec.replicas') as number) > 1) replicated.push(['alertmanager', { ...OPERATOR_POD_SELECTORS.alertmanager }]);
+    expect(replicated.length).toBeGreaterThan(1);
+    for (const [name, labels] of replicated) expect([name, budgets.some((b) => matches(b, labels))]).toEqual([name, true]);
+  });
+
+  test('every ServiceAccount a pod uses exists', () => {
+    const accounts = new Set(kind('ServiceAccount').map((s) => s.metadata.name));
+    const used = [
+      ...workloads.map((w) => (podTemplate(w) as PodTemplate).spec.serviceAccountName),
+      ...[...kind('Prometheus'), ...kind('Alertmanager')].map((cr) => at(cr, 'spec.serviceAccountName') as string),
+    ];
+    for (const name of used) expect(accounts).toContain(name);
+  });
+
+  test('namespaced objects sit in the stack namespace; cluster-scoped ones have none', () => {
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+    const namespace = (at(stack.objects.find((o) => o.manifest.kind === 'Namespace')!.manifest, 'metadata.name')) as string;
+    for (const { manifest } of stack.objects.filter((o) => o.component !== 'extra')) {
+      const m = manifest as Manifest;
+      expect([m.kind, m.metadata.name, m.metadata.namespace]).toEqual([m.kind, m.metadata.name, clusterScoped.has(m.kind) ? undefined : namespace]);
+    }
+  });
+});
