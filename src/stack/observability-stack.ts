@@ -51,10 +51,10 @@ export class ObservabilityStack extends Chart {
   private extra?: ExtraObjects;
 
   constructor(scope: Construct, name: string, props: ObservabilityStackProps) {
-    const shapeProblems = checkShape(props.values);
-    if (shapeProblems.length) throw new StackError(name, shapeProblems);
+    const shape = checkShape(props.values);
+    if (!shape.wellTyped) throw new StackError(name, shape.problems);
     const values = resolveValues(props.values, props.values.name ?? name);
-    const problems = checkSemantics(values);
+    const problems = [...shape.problems, ...checkSemantics(values)];
     if (problems.length) throw new StackError(values.name, problems);
 
     super(scope, values.name, { disableResourceNameHashes: true, labels: values.common.labels });

@@ -15,11 +15,18 @@ const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
+export interface ShapeCheck {
+  readonly problems: StackProblem[];
+  /** True when the only problems are unknown options: the known fields can still be checked further. */
+  readonly wellTyped: boolean;
+}
+
 /** Checks the shape of raw stack values against the schema generated from values.ts. */
-export function checkShape(values: unknown): StackProblem[] {
+export function checkShape(values: unknown): ShapeCheck {
   compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
-  if (compiled(values)) return [];
-  return dedupe((compiled.errors ?? []).map(describeSchemaError));
+  if (compiled(values)) return { problems: [], wellTyped: true };
+  const errors = compiled.errors ?? [];
+  return { problems: dedupe(errors.map(describeSchemaError)), wellTyped: errors.every((e) => e.keyword === 'additionalProperties') };
 }
 
 function fieldOf(instancePath: string): string {

@@ -15,6 +15,22 @@ export interface LoadedStack {
 }
 
 let typeScriptHookInstalled = false;
+let packageAliasInstalled = false;
+
+/**
+ * Stack files import 'cdk8s-o11y'. That name resolves to the library running this synth, wherever the stack
+ * file lives: one copy of the library builds and checks the stack, even with no node_modules beside it.
+ */
+function installPackageAlias(): void {
+  if (packageAliasInstalled) return;
+  packageAliasInstalled = true;
+  const ownIndex = path.join(__dirname, '..', 'index');
+  const Module = require('module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return resolve.call(this, request === 'cdk8s-o11y' ? ownIndex : request, ...rest);
+  };
+}
 
 function installTypeScriptHook(): void {
   if (typeScriptHookInstalled || require.extensions['.ts']) return;
@@ -54,6 +70,7 @@ export function loadStackFile(file: string): LoadedStack {
   };
   if (!fs.existsSync(absolute)) fail('no such stack file', 'give the path of a .ts stack file, e.g. stacks/default.ts');
   if (!/\.(ts|js)$/.test(absolute)) fail('is not a .ts or .js file', 'stack files are TypeScript modules: stacks/<name>.ts');
+  installPackageAlias();
   if (absolute.endsWith('.ts')) installTypeScriptHook();
 
   let exported: unknown;

@@ -1,0 +1,167 @@
+// The CLI as a user runs it: the compiled `o11y` (build/, made by `npm run build`) in a child process.
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const REPO = path.resolve(__dirname, '..');
+const CLI = path.join(REPO, 'build', 'src', 'cli', 'main.js');
+
+function o11y(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-cli-'));
+}
+
+/** path -> sha256 of every file below `dir`. */
+function snapshot(dir: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else result[path.relative(dir, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+    }
+  };
+  walk(dir);
+  return result;
+}
+
+function writeStackFile(dir: string, name: string, body: string): string {
+  const file = path.join(dir, `${name}.ts`);
+  fs.writeFileSync(file, `import { defineStack } from 'cdk8s-o11y';\n${body}\n`);
+  return file;
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (the README's test command does)`);
+});
+
+describe('o11y synth', () => {
+  test('writes the default stack and ends with a summary line', () => {
+    const out = tempDir();
+    const run = o11y(['synth', 'stacks/default.ts', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^synthesized stack default into .+: (\d+) objects, (\d+) files \(\d+ written, 0 unchanged, 0 removed\) in \d+\.\d\d s\n$/);
+    expect(fs.existsSync(path.join(out, 'default/prometheus/Prometheus-k8s.yaml'))).toBe(true);
+  });
+
+  test('two synths give byte-identical files, whatever the timezone and locale', () => {
+    const [a, b] = [tempDir(), tempDir()];
+    expect(o11y(['synth', 'stacks/default.ts', 'stacks/production.ts', '--out', a], { env: { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' } }).status).toBe(0);
+    expect(o11y(['synth', 'stacks/default.ts', 'stacks/production.ts', '--out', b], { env: { TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' } }).status).toBe(0);
+    expect(Object.keys(snapshot(a)).length).toBeGreaterThan(50);
+    expect(snapshot(b)).toEqual(snapshot(a));
+  });
+
+  test('the committed dist/ is exactly what the stacks generate (run `npm run synth` and commit when this fails)', () => {
+    const out = tempDir();
+    expect(o11y(['synth', '--out', out]).status).toBe(0);
+    expect(snapshot(out)).toEqual(snapshot(path.join(REPO, 'dist')));
+  });
+
+  test('a broken stack exits 1 with the field named, no stack trace, and the previous output untouched', () => {
+    const out = tempDir();
+    expect(o11y(['synth', 'stacks/default.ts', '--out', out]).status).toBe(0);
+    const before = snapshot(out);
+    const dir = tempDir();
+    const broken = writeStackFile(dir, 'default', "export default defineStack({ common: { namespace: 'Bad_NS' }, prometheus: { replics: 3 } as never });");
+
+    const run = o11y(['synth', broken, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('stack default: 2 problems');
+    expect(run.stderr).toContain("common.namespace: 'Bad_NS' is not a valid namespace name");
+    expect(run.stderr).toContain("prometheus.replics: unknown option 'replics'");
+    expect(run.stderr).toContain('nothing was written');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  test('one broken stack among several means nothing is written for any of them', () => {
+    const out = tempDir();
+    const dir = tempDir();
+    const good = writeStackFile(dir, 'good', 'export default defineStack({});');
+    const bad = writeStackFile(dir, 'bad', "export default defineStack({ alertmanager: { replicas: -1 } });");
+    const run = o11y(['synth', good, bad, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('alertmanager.replicas: must be a whole number of at least 1, got -1');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('a syntax error in a stack file is reported with file, line and column', () => {
+    const dir = tempDir();
+    const file = writeStackFile(dir, 'typo', 'export default defineStack({ common: { namespace: "x" } );');
+    const run = o11y(['synth', file, '--out', tempDir()]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/typo\.ts:2:\d+: ',' expected/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('a file that exports no stack, or no file at all, gets a message saying what to do', () => {
+    const dir = tempDir();
+    const file = writeStackFile(dir, 'empty', 'export const x = 1;');
+    expect(o11y(['synth', file, '--out', tempDir()]).stderr).toContain('does not export a stack');
+    const missing = o11y(['synth', 'stacks/nope.ts', '--out', tempDir()]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('stacks/nope.ts: no such stack file');
+  });
+
+  test('an exception thrown by stack code is reported as the stack file failing to load', () => {
+    const dir = tempDir();
+    const file = writeStackFile(dir, 'throws', "throw new Error('no cluster name in env');");
+    const run = o11y(['synth', file, '--out', tempDir()]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('failed while loading: no cluster name in env');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('two stack files with the same stack name are rejected', () => {
+    const dir = tempDir();
+    const a = writeStackFile(dir, 'a', "export default defineStack({ name: 'prod' });");
+    const b = writeStackFile(dir, 'b', "export default defineStack({ name: 'prod' });");
+    expect(o11y(['synth', a, b, '--out', tempDir()]).stderr).toContain("stack name 'prod' is also used by");
+  });
+
+  test('without stack files and outside a project, it writes the built-in default stack', () => {
+    const cwd = tempDir();
+    const run = o11y(['synth'], { cwd });
+    expect(run.status).toBe(0);
+    expect(fs.existsSync(path.join(cwd, 'dist/default/namespace/Namespace-monitoring.yaml'))).toBe(true);
+  });
+});
+
+describe('o11y list', () => {
+  test('lists each stack with its components and object counts', () => {
+    const run = o11y(['list', 'stacks/default.ts']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^default \(stacks\/default\.ts\): \d+ objects$/m);
+    expect(run.stdout).toMatch(/^ {2}prometheus-operator +7$/m);
+    expect(run.stdout).toMatch(/^ {2}control-plane +3$/m);
+  });
+});
+
+describe('cdk8s synth', () => {
+  test('writes the same files as o11y synth', () => {
+    // A copy of the project (links to its build and modules) so the real dist/ is not touched.
+    const project = tempDir();
+    for (const entry of ['build', 'node_modules', 'package.json', 'cdk8s.yaml']) fs.symlinkSync(path.join(REPO, entry), path.join(project, entry));
+    fs.cpSync(path.join(REPO, 'stacks'), path.join(project, 'stacks'), { recursive: true });
+    const cdk8s = spawnSync(path.join(REPO, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', path.join(tempDir(), 'cdk8s.out')], {
+      cwd: project, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect(cdk8s.stderr).not.toMatch(/error/i);
+    expect(cdk8s.status).toBe(0);
+    const out = tempDir();
+    expect(o11y(['synth', '--out', out], { cwd: project }).status).toBe(0);
+    expect(snapshot(path.join(project, 'dist'))).toEqual(snapshot(out));
+  });
+});
