@@ -1,6 +1,24 @@
+import type { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { containerResources, containerSecurityContext, podSecurityContext } from '../k8s/pod';
 import type { ResolvedValues } from '../stack/defaults';
-import type { ImageRef } from '../stack/values';
+import type { ImageRef, ResourceValues } from '../stack/values';
+
+/** A container as components describe it; the secure defaults are added by `Component.container`. */
+export type ContainerProps = Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'resources'> & {
+  readonly resources: ResourceValues;
+};
+
+export interface PodProps {
+  readonly labels: Record<string, string>;
+  readonly serviceAccountName: string;
+  /** Only pods that talk to the API server get a token. */
+  readonly automountToken: boolean;
+  readonly containers: k8s.Container[];
+  readonly volumes?: k8s.Volume[];
+  /** Further pod fields, e.g. host namespaces. */
+  readonly spec?: Omit<k8s.PodSpec, 'containers'>;
+}
 
 /** What every component reads from its stack. */
 export interface StackContext {
@@ -42,6 +60,32 @@ export abstract class Component extends Construct {
 
   protected image(ref: ImageRef): string {
     return `${ref.repository}:${ref.tag}`;
+  }
+
+  /** A container with the stack's pull policy, a locked-down security context and its resources. */
+  protected container(props: ContainerProps): k8s.Container {
+    return {
+      ...props,
+      imagePullPolicy: this.values.common.imagePullPolicy,
+      resources: containerResources(props.resources),
+      securityContext: containerSecurityContext(),
+    };
+  }
+
+  /** A pod template that runs as non-root on Linux nodes. */
+  protected podTemplate(props: PodProps): k8s.PodTemplateSpec {
+    return {
+      metadata: { labels: props.labels },
+      spec: {
+        serviceAccountName: props.serviceAccountName,
+        automountServiceAccountToken: props.automountToken,
+        securityContext: podSecurityContext(),
+        nodeSelector: { 'kubernetes.io/os': 'linux' },
+        ...props.spec,
+        containers: props.containers,
+        ...(props.volumes ? { volumes: props.volumes } : {}),
+      },
+    };
   }
 }
 

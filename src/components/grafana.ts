@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, roleFor, service, serviceAccount } from '../k8s/objects';
-import { containerResources, containerSecurityContext, httpProbe, podSecurityContext } from '../k8s/pod';
+import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 
@@ -89,60 +89,52 @@ export class Grafana extends Component {
       spec: {
         replicas: v.replicas,
         selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: meta.labels },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: true,
-            securityContext: podSecurityContext(),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              {
-                name,
-                image: this.image(images.grafana),
-                imagePullPolicy: this.values.common.imagePullPolicy,
-                env: [secretEnv('GF_SECURITY_ADMIN_USER', v.adminSecret.userKey), secretEnv('GF_SECURITY_ADMIN_PASSWORD', v.adminSecret.passwordKey)],
-                ports: [{ name: 'http', containerPort: 3000 }],
-                resources: containerResources(v.resources),
-                securityContext: containerSecurityContext(),
-                livenessProbe: httpProbe('/api/health', 'http'),
-                readinessProbe: httpProbe('/api/health', 'http'),
-                volumeMounts: [
-                  { name: 'storage', mountPath: '/var/lib/grafana' },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
-                  { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
-                  { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
-                  { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
-                ],
-              },
-              {
-                name: 'dashboard-sidecar',
-                image: this.image(images.grafanaSidecar),
-                imagePullPolicy: this.values.common.imagePullPolicy,
-                env: [
-                  { name: 'LABEL', value: labelKey },
-                  { name: 'LABEL_VALUE', value: labelValue },
-                  { name: 'FOLDER', value: DASHBOARDS_DIR },
-                  { name: 'FOLDER_ANNOTATION', value: FOLDER_ANNOTATION },
-                  { name: 'RESOURCE', value: 'configmap' },
-                  { name: 'NAMESPACE', value: v.dashboardNamespaces === 'all' ? 'ALL' : this.namespace },
-                ],
-                resources: containerResources({ requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
-                securityContext: containerSecurityContext(),
-                volumeMounts: [{ name: 'dashboards', mountPath: DASHBOARDS_DIR }],
-              },
-            ],
-            volumes: [
-              { name: 'storage', emptyDir: {} },
-              { name: 'tmp', emptyDir: {} },
-              { name: 'dashboards', emptyDir: {} },
-              { name: 'config', configMap: { name: `${name}-config` } },
-              { name: 'datasources', configMap: { name: `${name}-datasources` } },
-              { name: 'dashboard-providers', configMap: { name: `${name}-dashboard-providers` } },
-            ],
-          },
-        },
+        template: this.podTemplate({
+          labels: meta.labels,
+          serviceAccountName: name,
+          automountToken: true,
+          containers: [
+            this.container({
+              name,
+              image: this.image(images.grafana),
+              env: [secretEnv('GF_SECURITY_ADMIN_USER', v.adminSecret.userKey), secretEnv('GF_SECURITY_ADMIN_PASSWORD', v.adminSecret.passwordKey)],
+              ports: [{ name: 'http', containerPort: 3000 }],
+              resources: v.resources,
+              livenessProbe: httpProbe('/api/health', 'http'),
+              readinessProbe: httpProbe('/api/health', 'http'),
+              volumeMounts: [
+                { name: 'storage', mountPath: '/var/lib/grafana' },
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+                { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
+                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+              ],
+            }),
+            this.container({
+              name: 'dashboard-sidecar',
+              image: this.image(images.grafanaSidecar),
+              env: [
+                { name: 'LABEL', value: labelKey },
+                { name: 'LABEL_VALUE', value: labelValue },
+                { name: 'FOLDER', value: DASHBOARDS_DIR },
+                { name: 'FOLDER_ANNOTATION', value: FOLDER_ANNOTATION },
+                { name: 'RESOURCE', value: 'configmap' },
+                { name: 'NAMESPACE', value: v.dashboardNamespaces === 'all' ? 'ALL' : this.namespace },
+              ],
+              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+              volumeMounts: [{ name: 'dashboards', mountPath: DASHBOARDS_DIR }],
+            }),
+          ],
+          volumes: [
+            { name: 'storage', emptyDir: {} },
+            { name: 'tmp', emptyDir: {} },
+            { name: 'dashboards', emptyDir: {} },
+            { name: 'config', configMap: { name: `${name}-config` } },
+            { name: 'datasources', configMap: { name: `${name}-datasources` } },
+            { name: 'dashboard-providers', configMap: { name: `${name}-dashboard-providers` } },
+          ],
+        }),
       },
     });
 

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
-import { containerResources, containerSecurityContext, httpProbe, podSecurityContext } from '../k8s/pod';
+import { httpProbe } from '../k8s/pod';
 import type { KsmCollector } from '../stack/values';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
@@ -74,36 +74,30 @@ export class KubeStateMetrics extends Component {
       spec: {
         replicas: 1,
         selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: meta.labels },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: true,
-            securityContext: podSecurityContext(),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              {
-                name,
-                image: this.image(image),
-                imagePullPolicy: this.values.common.imagePullPolicy,
-                args: [
-                  '--port=8080',
-                  '--telemetry-port=8081',
-                  `--resources=${collectors.join(',')}`,
-                  ...(allowlist.length ? [`--metric-labels-allowlist=${allowlist.join(',')}`] : []),
-                ],
-                ports: [
-                  { name: 'http-metrics', containerPort: 8080 },
-                  { name: 'telemetry', containerPort: 8081 },
-                ],
-                resources: containerResources(v.resources),
-                securityContext: containerSecurityContext(),
-                livenessProbe: httpProbe('/livez', 'http-metrics'),
-                readinessProbe: httpProbe('/readyz', 'telemetry'),
-              },
-            ],
-          },
-        },
+        template: this.podTemplate({
+          labels: meta.labels,
+          serviceAccountName: name,
+          automountToken: true,
+          containers: [
+            this.container({
+              name,
+              image: this.image(image),
+              args: [
+                '--port=8080',
+                '--telemetry-port=8081',
+                `--resources=${collectors.join(',')}`,
+                ...(allowlist.length ? [`--metric-labels-allowlist=${allowlist.join(',')}`] : []),
+              ],
+              ports: [
+                { name: 'http-metrics', containerPort: 8080 },
+                { name: 'telemetry', containerPort: 8081 },
+              ],
+              resources: v.resources,
+              livenessProbe: httpProbe('/livez', 'http-metrics'),
+              readinessProbe: httpProbe('/readyz', 'telemetry'),
+            }),
+          ],
+        }),
       },
     });
 

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { networkPolicy, service, serviceAccount } from '../k8s/objects';
-import { containerResources, containerSecurityContext, httpProbe, podSecurityContext } from '../k8s/pod';
+import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 
@@ -33,53 +33,44 @@ export class NodeExporter extends Component {
       spec: {
         selector: { matchLabels: selector },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString('10%') } },
-        template: {
-          metadata: { labels: meta.labels },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            hostNetwork: true,
-            hostPid: true,
-            priorityClassName: 'system-node-critical',
-            securityContext: podSecurityContext(),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            tolerations: v.tolerations.map((t) => ({ ...t })),
-            containers: [
-              {
-                name,
-                image: this.image(image),
-                imagePullPolicy: this.values.common.imagePullPolicy,
-                args: [
-                  `--web.listen-address=:${v.port}`,
-                  '--path.procfs=/host/proc',
-                  '--path.sysfs=/host/sys',
-                  '--path.rootfs=/host/root',
-                  '--path.udev.data=/host/root/run/udev/data',
-                  '--no-collector.wifi',
-                  '--no-collector.hwmon',
-                  '--no-collector.btrfs',
-                  `--collector.filesystem.mount-points-exclude=${IGNORED_MOUNTS}`,
-                  `--collector.filesystem.fs-types-exclude=${IGNORED_FS_TYPES}`,
-                  `--collector.netclass.ignored-devices=${IGNORED_DEVICES}`,
-                  `--collector.netdev.device-exclude=${IGNORED_DEVICES}`,
-                  ...v.extraArgs,
-                ],
-                ports: [{ name: 'metrics', containerPort: v.port, hostPort: v.port }],
-                resources: containerResources(v.resources),
-                securityContext: containerSecurityContext(),
-                livenessProbe: httpProbe('/', 'metrics'),
-                readinessProbe: httpProbe('/', 'metrics'),
-                volumeMounts: hostMounts.map((m) => ({
-                  name: m.name,
-                  mountPath: m.mountPath,
-                  readOnly: true,
-                  ...(m.name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
-                })),
-              },
-            ],
-            volumes: hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.hostPath } })),
-          },
-        },
+        template: this.podTemplate({
+          labels: meta.labels,
+          serviceAccountName: name,
+          automountToken: false,
+          spec: { hostNetwork: true, hostPid: true, priorityClassName: 'system-node-critical', tolerations: v.tolerations.map((t) => ({ ...t })) },
+          containers: [
+            this.container({
+              name,
+              image: this.image(image),
+              args: [
+                `--web.listen-address=:${v.port}`,
+                '--path.procfs=/host/proc',
+                '--path.sysfs=/host/sys',
+                '--path.rootfs=/host/root',
+                '--path.udev.data=/host/root/run/udev/data',
+                '--no-collector.wifi',
+                '--no-collector.hwmon',
+                '--no-collector.btrfs',
+                `--collector.filesystem.mount-points-exclude=${IGNORED_MOUNTS}`,
+                `--collector.filesystem.fs-types-exclude=${IGNORED_FS_TYPES}`,
+                `--collector.netclass.ignored-devices=${IGNORED_DEVICES}`,
+                `--collector.netdev.device-exclude=${IGNORED_DEVICES}`,
+                ...v.extraArgs,
+              ],
+              ports: [{ name: 'metrics', containerPort: v.port, hostPort: v.port }],
+              resources: v.resources,
+              livenessProbe: httpProbe('/', 'metrics'),
+              readinessProbe: httpProbe('/', 'metrics'),
+              volumeMounts: hostMounts.map((m) => ({
+                name: m.name,
+                mountPath: m.mountPath,
+                readOnly: true,
+                ...(m.name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
+              })),
+            }),
+          ],
+          volumes: hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.hostPath } })),
+        }),
       },
     });
 

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
-import { containerResources, containerSecurityContext, httpProbe, podSecurityContext } from '../k8s/pod';
+import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 
@@ -58,29 +58,23 @@ export class PrometheusOperator extends Component {
       spec: {
         replicas: 1,
         selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: meta.labels },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: true,
-            securityContext: podSecurityContext(),
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            containers: [
-              {
-                name,
-                image: this.image(images.prometheusOperator),
-                imagePullPolicy: this.values.common.imagePullPolicy,
-                args,
-                env: [{ name: 'GOGC', value: '30' }],
-                ports: [{ name: 'http', containerPort: 8080 }],
-                resources: containerResources(v.resources),
-                securityContext: containerSecurityContext(),
-                livenessProbe: httpProbe('/healthz', 'http'),
-                readinessProbe: httpProbe('/healthz', 'http'),
-              },
-            ],
-          },
-        },
+        template: this.podTemplate({
+          labels: meta.labels,
+          serviceAccountName: name,
+          automountToken: true,
+          containers: [
+            this.container({
+              name,
+              image: this.image(images.prometheusOperator),
+              args,
+              env: [{ name: 'GOGC', value: '30' }],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              resources: v.resources,
+              livenessProbe: httpProbe('/healthz', 'http'),
+              readinessProbe: httpProbe('/healthz', 'http'),
+            }),
+          ],
+        }),
       },
     });
 
