@@ -29,7 +29,6 @@ function listFiles(dir: string): string[] {
 
 /** Writes through a temporary file and a rename, so no reader ever sees half a file. */
 function writeAtomically(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   fs.writeFileSync(temporary, content);
   fs.renameSync(temporary, file);
@@ -45,6 +44,7 @@ export function writeStack(outDir: string, stackName: string, files: readonly Ou
   const wanted = new Map(files.map((f) => [path.join(outDir, f.path), f.content]));
   let written = 0;
   let unchanged = 0;
+  for (const dir of new Set([...wanted.keys()].map((f) => path.dirname(f)))) fs.mkdirSync(dir, { recursive: true });
   for (const [file, content] of wanted) {
     if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) {
       unchanged++;
