@@ -7,6 +7,7 @@ import { plainResources } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 import { spreadOverNodes, storageSpec } from './prometheus';
+import { ALERTMANAGER_METRICS, alertmanagerRules } from '../rules/catalogue/alertmanager';
 
 /**
  * The smallest useful Alertmanager configuration: everything goes to a receiver that drops it, with the standard
@@ -42,6 +43,8 @@ export class Alertmanager extends Component {
     const name = NAMES.alertmanager;
     const meta = { name, namespace: this.namespace, labels: this.labels('alertmanager', 'alert-router', image) };
     const selector = OPERATOR_POD_SELECTORS.alertmanager;
+    this.declareMetrics(ALERTMANAGER_METRICS);
+    this.addRules('alertmanager-main-rules', alertmanagerRules(v.thresholds, context));
 
     serviceAccount(this, meta, false);
     new k8s.KubeSecret(this, `Secret-${NAMES.alertmanagerConfigSecret}`, {

@@ -1,21 +1,8 @@
 import type { Construct } from 'constructs';
-import { PrometheusRule, ServiceMonitor, type Rule } from '../k8s/monitoring';
-import type { AlertValues, ApplicationMonitor, RecordValues } from '../stack/values';
+import { ServiceMonitor } from '../k8s/monitoring';
+import { alertingRule, recordingRule, ruleGroup } from '../rules/builders';
+import type { ApplicationMonitor } from '../stack/values';
 import { Component, type StackContext } from './component';
-
-function alertingRule(alert: AlertValues): Rule {
-  return {
-    alert: alert.alert,
-    expr: alert.expr,
-    ...(alert.for ? { for: alert.for } : {}),
-    labels: { ...alert.labels, severity: alert.severity },
-    annotations: { summary: alert.summary, ...(alert.description ? { description: alert.description } : {}) },
-  };
-}
-
-function recordingRule(record: RecordValues): Rule {
-  return { record: record.record, expr: record.expr, ...(record.labels ? { labels: record.labels } : {}) };
-}
 
 /** The user's applications: one ServiceMonitor each, and a PrometheusRule for those that bring rules. */
 export class Applications extends Component {
@@ -41,11 +28,12 @@ export class Applications extends Component {
         ],
       },
     });
-    const rules = [...(app.records ?? []).map(recordingRule), ...(app.alerts ?? []).map(alertingRule)];
-    if (rules.length === 0) return;
-    new PrometheusRule(this, `PrometheusRule-${app.name}`, {
-      metadata: { ...meta, labels: { ...meta.labels, ...this.values.common.ruleLabels } },
-      spec: { groups: [{ name: `${app.name}.rules`, rules }] },
-    });
+    const rules = [
+      ...(app.records ?? []).map((r) => recordingRule(r.record, r.expr, r.labels)),
+      ...(app.alerts ?? []).map((a) =>
+        alertingRule({ alert: a.alert, expr: a.expr, for: a.for, severity: a.severity, summary: a.summary, description: a.description ?? a.summary, labels: a.labels }),
+      ),
+    ];
+    if (rules.length) this.addRules(app.name, [ruleGroup(`${app.name}.rules`, rules, { runbookArea: 'applications' })]);
   }
 }

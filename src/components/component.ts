@@ -1,6 +1,8 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { containerResources, containerSecurityContext, podSecurityContext } from '../k8s/pod';
+import type { RuleSet } from '../rules/rule-set';
+import type { RuleGroupDefinition } from '../rules/types';
 import type { ResolvedValues } from '../stack/defaults';
 import type { ImageRef, ResourceValues } from '../stack/values';
 
@@ -24,6 +26,8 @@ export interface PodProps {
 export interface StackContext {
   readonly values: ResolvedValues;
   readonly namespace: string;
+  /** Where components put their rules; the stack renders them into PrometheusRule objects. */
+  readonly rules: RuleSet;
 }
 
 /**
@@ -34,12 +38,29 @@ export abstract class Component extends Construct {
   readonly componentName: string;
   protected readonly values: ResolvedValues;
   protected readonly namespace: string;
+  private readonly ruleSet: RuleSet;
+  private readonly metricNames = new Set<string>();
 
   constructor(scope: Construct, componentName: string, context: StackContext) {
     super(scope, componentName);
     this.componentName = componentName;
     this.values = context.values;
     this.namespace = context.namespace;
+    this.ruleSet = context.rules;
+  }
+
+  /** The metric names this component's targets expose: its entry in the stack's metric catalogue. */
+  get metrics(): string[] {
+    return [...this.metricNames].sort();
+  }
+
+  protected declareMetrics(names: readonly string[]): void {
+    names.forEach((name) => this.metricNames.add(name));
+  }
+
+  /** Rule groups this component brings, rendered into the PrometheusRule `objectName` of this component. */
+  protected addRules(objectName: string, groups: RuleGroupDefinition[]): void {
+    if (groups.length) this.ruleSet.add({ component: this.componentName, objectName, groups });
   }
 
   /** The labels that select the pods of `name`: stable across upgrades, so never the version. */

@@ -2,6 +2,8 @@ import type { Construct } from 'constructs';
 import { ServiceMonitor, type Endpoint } from '../k8s/monitoring';
 import { Component, type StackContext } from './component';
 import { SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from './names';
+import { KUBERNETES_APPS_METRICS, kubernetesAppsRules } from '../rules/catalogue/kubernetes-apps';
+import { KUBERNETES_SYSTEM_METRICS, kubernetesSystemRules } from '../rules/catalogue/kubernetes-system';
 
 const KUBELET_TLS = { insecureSkipVerify: true };
 
@@ -14,6 +16,9 @@ export class ControlPlane extends Component {
     super(scope, 'control-plane', context);
     const v = this.values.controlPlane;
     const meta = (name: string) => ({ name, namespace: this.namespace, labels: this.labels(name, 'control-plane') });
+    this.declareMetrics([...KUBERNETES_APPS_METRICS, ...KUBERNETES_SYSTEM_METRICS]);
+    this.addRules('kubernetes-apps-rules', kubernetesAppsRules(v.thresholds, context));
+    this.addRules('kubernetes-system-rules', kubernetesSystemRules(v.thresholds, context));
 
     if (v.kubelet.enabled) {
       const kubeletEndpoint = (path: string, extra: Partial<Endpoint> = {}): Endpoint => ({
@@ -75,6 +80,21 @@ export class ControlPlane extends Component {
               ],
             },
           ],
+        },
+      });
+    }
+
+    // kube-scheduler and kube-controller-manager serve metrics over HTTPS on the control-plane nodes; a Service
+    // named after each (app.kubernetes.io/name) must exist in kube-system, as kubeadm-based clusters set up.
+    for (const [name, toggle] of [['kube-scheduler', v.kubeScheduler], ['kube-controller-manager', v.kubeControllerManager]] as const) {
+      if (!toggle.enabled) continue;
+      new ServiceMonitor(this, `ServiceMonitor-${name}`, {
+        metadata: meta(name),
+        spec: {
+          jobLabel: 'app.kubernetes.io/name',
+          selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+          namespaceSelector: { matchNames: ['kube-system'] },
+          endpoints: [{ port: 'https-metrics', scheme: 'https', bearerTokenFile: SERVICE_ACCOUNT_TOKEN, tlsConfig: KUBELET_TLS }],
         },
       });
     }

@@ -6,6 +6,7 @@ import { clusterRoleFor, networkPolicy, podDisruptionBudget, roleFor, service, s
 import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { GRAFANA_METRICS, grafanaRules } from '../rules/catalogue/grafana';
 
 /** The datasource uid every dashboard refers to. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
@@ -28,6 +29,8 @@ export class Grafana extends Component {
     const name = NAMES.grafana;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'grafana', images.grafana) };
     const selector = this.selectorLabels(name);
+    this.declareMetrics(GRAFANA_METRICS);
+    this.addRules('grafana-rules', grafanaRules(v.thresholds, context));
     const [[labelKey, labelValue]] = Object.entries(v.dashboardLabel);
 
     serviceAccount(this, meta, true);

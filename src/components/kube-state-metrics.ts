@@ -6,6 +6,7 @@ import { httpProbe } from '../k8s/pod';
 import type { KsmCollector } from '../stack/values';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { KUBE_STATE_METRICS_METRICS, kubeStateMetricsRules } from '../rules/catalogue/kube-state-metrics';
 
 /** The API group of each kube-state-metrics collector: RBAC and `--resources` are derived from one list. */
 export const KSM_COLLECTOR_GROUPS: Record<KsmCollector, string> = {
@@ -61,6 +62,8 @@ export class KubeStateMetrics extends Component {
     const name = NAMES.kubeStateMetrics;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'exporter', image) };
     const selector = this.selectorLabels(name);
+    this.declareMetrics(KUBE_STATE_METRICS_METRICS);
+    this.addRules('kube-state-metrics-rules', kubeStateMetricsRules(v.thresholds, context));
     const collectors = [...new Set(v.collectors)].sort();
 
     serviceAccount(this, meta, true);

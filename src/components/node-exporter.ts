@@ -5,6 +5,7 @@ import { networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NODE_EXPORTER_METRICS, nodeExporterRules } from '../rules/catalogue/node-exporter';
 
 // Virtual interfaces and container filesystems only add noise and cardinality.
 const IGNORED_DEVICES = '^(veth.*|[a-f0-9]{15})$';
@@ -21,6 +22,8 @@ export class NodeExporter extends Component {
     const name = NAMES.nodeExporter;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'exporter', image) };
     const selector = this.selectorLabels(name);
+    this.declareMetrics(NODE_EXPORTER_METRICS);
+    this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds, context));
 
     serviceAccount(this, meta, false);
     const hostMounts = [

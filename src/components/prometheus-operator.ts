@@ -5,6 +5,7 @@ import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/o
 import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { PROMETHEUS_OPERATOR_METRICS, prometheusOperatorRules } from '../rules/catalogue/prometheus-operator';
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const READ = ['get', 'list', 'watch'];
@@ -43,6 +44,8 @@ export class PrometheusOperator extends Component {
     const name = NAMES.prometheusOperator;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'controller', images.prometheusOperator) };
     const selector = this.selectorLabels(name);
+    this.declareMetrics(PROMETHEUS_OPERATOR_METRICS);
+    this.addRules('prometheus-operator-rules', prometheusOperatorRules(v.thresholds, context));
 
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, OPERATOR_RULES);

@@ -6,6 +6,8 @@ import { plainResources } from '../k8s/pod';
 import type { RemoteWriteValues, StorageValues } from '../stack/values';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { GENERAL_METRICS, generalRules } from '../rules/catalogue/general';
+import { PROMETHEUS_METRICS, prometheusRules } from '../rules/catalogue/prometheus';
 
 const READ = ['get', 'list', 'watch'];
 
@@ -63,6 +65,8 @@ export class Prometheus extends Component {
     const name = NAMES.prometheus;
     const meta = { name, namespace: this.namespace, labels: this.labels('prometheus', 'prometheus', image) };
     const selector = OPERATOR_POD_SELECTORS.prometheus;
+    this.declareMetrics([...GENERAL_METRICS, ...PROMETHEUS_METRICS]);
+    this.addRules('prometheus-k8s-rules', [...generalRules(v.thresholds, context), ...prometheusRules(v.thresholds, context)]);
 
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, PROMETHEUS_RULES);

@@ -1,4 +1,14 @@
-import type { KsmCollector, StackValues, Toleration } from './values';
+import { DEFAULT_ALERTMANAGER_THRESHOLDS } from '../rules/catalogue/alertmanager';
+import { DEFAULT_GENERAL_THRESHOLDS } from '../rules/catalogue/general';
+import { DEFAULT_GRAFANA_THRESHOLDS } from '../rules/catalogue/grafana';
+import { DEFAULT_KUBE_STATE_METRICS_THRESHOLDS } from '../rules/catalogue/kube-state-metrics';
+import { DEFAULT_KUBERNETES_APPS_THRESHOLDS } from '../rules/catalogue/kubernetes-apps';
+import { DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS } from '../rules/catalogue/kubernetes-system';
+import { DEFAULT_NODE_EXPORTER_THRESHOLDS } from '../rules/catalogue/node-exporter';
+import { DEFAULT_PROMETHEUS_THRESHOLDS } from '../rules/catalogue/prometheus';
+import { DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS } from '../rules/catalogue/prometheus-operator';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
+import type { AlertOverride, KsmCollector, StackValues, Toleration } from './values';
 
 /** Images and versions: the only place they are written. */
 export const DEFAULT_IMAGES = {
@@ -30,6 +40,7 @@ export const DEFAULT_VALUES = {
     enabled: true,
     resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '200Mi' } },
     watchNamespaces: [] as string[],
+    thresholds: DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS,
   },
   prometheus: {
     enabled: true,
@@ -39,12 +50,14 @@ export const DEFAULT_VALUES = {
     evaluationInterval: '30s',
     externalLabels: {} as Record<string, string>,
     resources: { requests: { cpu: '200m', memory: '400Mi' }, limits: { memory: '2Gi' } },
+    thresholds: { ...DEFAULT_PROMETHEUS_THRESHOLDS, ...DEFAULT_GENERAL_THRESHOLDS },
   },
   alertmanager: {
     enabled: true,
     replicas: 3,
     retention: '120h',
     resources: { requests: { cpu: '10m', memory: '50Mi' }, limits: { memory: '100Mi' } },
+    thresholds: DEFAULT_ALERTMANAGER_THRESHOLDS,
   },
   nodeExporter: {
     enabled: true,
@@ -52,6 +65,7 @@ export const DEFAULT_VALUES = {
     resources: { requests: { cpu: '100m', memory: '180Mi' }, limits: { memory: '180Mi' } },
     tolerations: ALL_NODES,
     extraArgs: [] as string[],
+    thresholds: DEFAULT_NODE_EXPORTER_THRESHOLDS,
   },
   kubeStateMetrics: {
     enabled: true,
@@ -64,6 +78,7 @@ export const DEFAULT_VALUES = {
     ] as KsmCollector[],
     resources: { requests: { cpu: '10m', memory: '190Mi' }, limits: { memory: '250Mi' } },
     metricLabelsAllowlist: {} as Record<string, string[]>,
+    thresholds: DEFAULT_KUBE_STATE_METRICS_THRESHOLDS,
   },
   grafana: {
     enabled: true,
@@ -73,6 +88,7 @@ export const DEFAULT_VALUES = {
     dashboardLabel: { grafana_dashboard: '1' } as Record<string, string>,
     dashboardNamespaces: 'stack' as 'stack' | 'all',
     ingressNamespaces: [] as string[],
+    thresholds: DEFAULT_GRAFANA_THRESHOLDS,
   },
   controlPlane: {
     kubelet: { enabled: true, cadvisor: true, probes: true },
@@ -83,6 +99,18 @@ export const DEFAULT_VALUES = {
       selector: { 'k8s-app': 'kube-dns' } as Record<string, string>,
       port: 'metrics',
     },
+    kubeScheduler: { enabled: true },
+    kubeControllerManager: { enabled: true },
+    thresholds: { ...DEFAULT_KUBERNETES_APPS_THRESHOLDS, ...DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS },
+  },
+  rules: {
+    runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+    disable: [] as string[],
+    overrides: {} as Record<string, AlertOverride>,
+    extraLabels: {} as Record<string, string>,
+    groups: [] as NonNullable<NonNullable<StackValues['rules']>['groups']>,
+    files: [] as string[],
+    knownMetrics: [] as string[],
   },
   applications: [] as NonNullable<StackValues['applications']>,
   crds: { paths: [] as string[] },

@@ -11,6 +11,9 @@ import { Namespace } from '../components/namespace';
 import { NodeExporter } from '../components/node-exporter';
 import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
+import { UserRules } from '../components/user-rules';
+import { RuleSet } from '../rules/rule-set';
+import { addRuleObjects } from './rule-objects';
 import type { ResolvedValues } from './defaults';
 import { StackError } from './errors';
 import { resolveValues } from './resolve';
@@ -46,6 +49,8 @@ class ExtraObjects extends Component {}
  */
 export class ObservabilityStack extends Chart {
   readonly values: ResolvedValues;
+  /** Every rule of the stack; `rules.disable(name)` and `rules.override(name, ...)` change the catalogue. */
+  readonly rules: RuleSet;
   private readonly patchList: RegisteredPatch[] = [];
   private readonly context: StackContext;
   private extra?: ExtraObjects;
@@ -59,7 +64,8 @@ export class ObservabilityStack extends Chart {
 
     super(scope, values.name, { disableResourceNameHashes: true, labels: values.common.labels });
     this.values = values;
-    this.context = { values, namespace: values.common.namespace };
+    this.rules = new RuleSet(values.rules);
+    this.context = { values, namespace: values.common.namespace, rules: this.rules };
 
     new Namespace(this, this.context);
     if (values.prometheusOperator.enabled) new PrometheusOperator(this, this.context);
@@ -70,6 +76,7 @@ export class ObservabilityStack extends Chart {
     if (values.grafana.enabled) new Grafana(this, this.context);
     new ControlPlane(this, this.context);
     if (values.applications.length) new Applications(this, this.context);
+    if (values.rules.groups.length) new UserRules(this, this.context, values.rules.groups);
     if (values.crds.paths.length) new Crds(this, this.context, props.baseDir ?? process.cwd());
 
     values.extraObjects.forEach((object) => this.addObject(object));
@@ -101,6 +108,22 @@ export class ObservabilityStack extends Chart {
    */
   patch(kind: string, name: string, ops: readonly JsonPatchOp[], options: { component?: string; origin?: string } = {}): void {
     this.patchList.push({ kind, name, ops, component: options.component, origin: options.origin ?? `patch(${kind}, ${name})` });
+  }
+
+  /**
+   * Every metric name the stack's rules and dashboards may use: what its components' targets expose, what its
+   * recording rules produce, and what the user declared.
+   */
+  knownMetrics(): Set<string> {
+    const records = this.rules.effective().flatMap((s) => s.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
+    return new Set([...this.components.flatMap((c) => c.metrics), ...records, ...this.values.rules.knownMetrics]);
+  }
+
+  /** Last step before rendering: turns the rules into PrometheusRule objects. Idempotent. */
+  finalize(): void {
+    const problems = this.rules.problems();
+    if (problems.length) throw new StackError(this.values.name, problems);
+    addRuleObjects(this.components, this.rules, this.values);
   }
 
   /** The registered patches, in order. */

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import type { ResolvedValues } from './defaults';
 import type { StackProblem } from './errors';
+import { closestNames } from './suggest';
 import type { ResourceValues } from './values';
 import schema from './stack-values.schema.json';
 
@@ -44,7 +45,7 @@ function describeSchemaError(error: ErrorObject): StackProblem {
     case 'additionalProperties': {
       const unknown = String(error.params.additionalProperty);
       const known = Object.keys((error.parentSchema?.properties ?? {}) as object);
-      const near = closest(unknown, known);
+      const [near] = closestNames(unknown, known);
       const at = field === '(stack values)' ? unknown : `${field}.${unknown}`;
       return {
         field: at,
@@ -82,28 +83,6 @@ function dedupe(problems: StackProblem[]): StackProblem[] {
     seen.add(key);
     return true;
   });
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** Checks what the schema cannot: names, durations, quantities, counts, uniqueness. */

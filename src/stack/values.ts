@@ -1,3 +1,14 @@
+import type { GeneralThresholds } from '../rules/catalogue/general';
+import type { PrometheusThresholds } from '../rules/catalogue/prometheus';
+import type { AlertmanagerThresholds } from '../rules/catalogue/alertmanager';
+import type { PrometheusOperatorThresholds } from '../rules/catalogue/prometheus-operator';
+import type { GrafanaThresholds } from '../rules/catalogue/grafana';
+import type { NodeExporterThresholds } from '../rules/catalogue/node-exporter';
+import type { KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-metrics';
+import type { KubernetesAppsThresholds } from '../rules/catalogue/kubernetes-apps';
+import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-system';
+import type { RuleGroupDefinition } from '../rules/types';
+
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
 // (stack-values.schema.json, `npm run schema`) checks a stack at synth time.
@@ -86,6 +97,8 @@ export interface CommonValues {
 export interface PrometheusOperatorValues {
   /** @default true */
   readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<PrometheusOperatorThresholds>;
   readonly resources?: ResourceValues;
   /**
    * Namespaces the operator watches for custom resources; empty means all.
@@ -120,6 +133,8 @@ export interface RemoteWriteValues {
 export interface PrometheusValues {
   /** @default true */
   readonly enabled?: boolean;
+  /** Thresholds of this component's alerts (Prometheus' own and the general ones such as TargetDown). */
+  readonly thresholds?: Partial<PrometheusThresholds & GeneralThresholds>;
   /** @default 2 */
   readonly replicas?: number;
   /** @default "15d" */
@@ -143,6 +158,8 @@ export interface PrometheusValues {
 export interface AlertmanagerValues {
   /** @default true */
   readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<AlertmanagerThresholds>;
   /** @default 3 */
   readonly replicas?: number;
   /** @default "120h" */
@@ -155,6 +172,8 @@ export interface AlertmanagerValues {
 export interface NodeExporterValues {
   /** @default true */
   readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<NodeExporterThresholds>;
   /** @default 9100 */
   readonly port?: number;
   readonly resources?: ResourceValues;
@@ -179,6 +198,8 @@ export type KsmCollector =
 export interface KubeStateMetricsValues {
   /** @default true */
   readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<KubeStateMetricsThresholds>;
   /**
    * The collectors to run; RBAC grants list/watch on exactly these. `secrets` is left out by default: reading
    * every Secret of the cluster is more than metrics are worth.
@@ -205,6 +226,8 @@ export interface GrafanaAdminSecret {
 export interface GrafanaValues {
   /** @default true */
   readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<GrafanaThresholds>;
   /** @default 1 */
   readonly replicas?: number;
   readonly resources?: ResourceValues;
@@ -259,9 +282,16 @@ export interface ControlPlaneValues {
   readonly kubelet?: KubeletMonitorValues;
   readonly apiserver?: ServiceMonitorToggle;
   readonly coreDns?: CoreDnsMonitorValues;
+  /** kube-scheduler (kube-system, Service labeled `app.kubernetes.io/name: kube-scheduler`); off on managed clusters. */
+  readonly kubeScheduler?: ServiceMonitorToggle;
+  /** kube-controller-manager (kube-system, Service labeled `app.kubernetes.io/name: kube-controller-manager`). */
+  readonly kubeControllerManager?: ServiceMonitorToggle;
+  /** Thresholds of the Kubernetes alerts (workloads, resources, storage, API server, kubelet, nodes). */
+  readonly thresholds?: Partial<KubernetesAppsThresholds & KubernetesSystemThresholds>;
 }
 
-export type Severity = 'critical' | 'warning' | 'info';
+/** `none` is for Watchdog and InfoInhibitor, which exist to be routed, not to page. */
+export type Severity = 'critical' | 'warning' | 'info' | 'none';
 
 export interface AlertValues {
   readonly alert: string;
@@ -336,6 +366,54 @@ export interface KubernetesObject {
   readonly [field: string]: unknown;
 }
 
+/** Changes to one alert of the catalogue, by name. */
+export interface AlertOverride {
+  readonly severity?: Severity;
+  readonly for?: PromDuration;
+  /** Added to (or replacing) the alert's labels. */
+  readonly labels?: Record<string, string>;
+  /** Added to (or replacing) the alert's annotations. */
+  readonly annotations?: Record<string, string>;
+}
+
+export interface RulesValues {
+  /**
+   * Base of every alert's runbook_url: `<base>/<area>/<alertname in lower case>`.
+   * @default "https://runbooks.prometheus-operator.dev/runbooks"
+   */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Alerts, recording rules or whole groups to leave out, by name.
+   * @default []
+   */
+  readonly disable?: string[];
+  /**
+   * Per-alert changes, by alert name.
+   * @default {}
+   */
+  readonly overrides?: Record<string, AlertOverride>;
+  /**
+   * Labels added to every rule.
+   * @default {}
+   */
+  readonly extraLabels?: Record<string, string>;
+  /**
+   * Rule groups of your own, written in TypeScript.
+   * @default []
+   */
+  readonly groups?: RuleGroupDefinition[];
+  /**
+   * Prometheus rule files (`groups:` YAML) or TypeScript rule modules, relative to the stack file.
+   * @default []
+   */
+  readonly files?: string[];
+  /**
+   * Metric names your rules may use that no component of the stack produces (your applications' metrics).
+   * @default []
+   */
+  readonly knownMetrics?: string[];
+}
+
 export interface StackValues {
   /**
    * Name of the stack: its folder under dist/.
@@ -351,6 +429,8 @@ export interface StackValues {
   readonly grafana?: GrafanaValues;
   readonly controlPlane?: ControlPlaneValues;
   readonly applications?: ApplicationMonitor[];
+  /** The rule catalogue and your own rules. */
+  readonly rules?: RulesValues;
   readonly crds?: CrdValues;
   /** Escape hatch: JSON patches on generated objects. */
   readonly patches?: ObjectPatch[];

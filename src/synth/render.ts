@@ -43,6 +43,7 @@ export function renderStack(input: RenderInput): RenderedStack {
 }
 
 export function renderObjects(stack: ObservabilityStack): RenderedObject[] {
+  stack.finalize();
   const validationErrors = stack.node.validate();
   if (validationErrors.length) {
     throw new StackError(stack.values.name, validationErrors.map((message) => ({ field: 'construct tree', message })));
