@@ -27,12 +27,16 @@ describe('applications component', () => {
 
   test('a PrometheusRule only for applications that bring rules, with severity and summary on each alert', () => {
     expect(objectsOf(stack, 'applications').map((o) => `${o.manifest.kind}/${o.manifest.metadata.name}`)).toEqual([
-      'ServiceMonitor/checkout', 'PrometheusRule/checkout', 'ServiceMonitor/cart',
+      'ServiceMonitor/checkout', 'ServiceMonitor/cart', 'PrometheusRule/checkout',
     ]);
     expect(at(find(stack, 'PrometheusRule', 'checkout'), 'spec.groups.0.rules.1')).toEqual({
       alert: 'CheckoutDown', expr: 'up{job="checkout"} == 0', for: '5m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'Checkout is down.', description: '{{ $labels.instance }} is down.' },
+      annotations: {
+        summary: 'Checkout is down.',
+        description: '{{ $labels.instance }} is down.',
+        runbook_url: 'https://runbooks.prometheus-operator.dev/runbooks/applications/checkoutdown',
+      },
     });
   });
 

@@ -31,9 +31,20 @@ describe('control-plane component', () => {
   });
 
   test('each monitor can be switched off, and cAdvisor on its own', () => {
-    const partial = render({ controlPlane: { kubelet: { cadvisor: false }, apiserver: { enabled: false }, coreDns: { enabled: false } } });
-    expect(objectsOf(partial, 'control-plane').map((o) => o.manifest.metadata.name)).toEqual(['kubelet']);
+    const partial = render({
+      controlPlane: { kubelet: { cadvisor: false }, apiserver: { enabled: false }, coreDns: { enabled: false }, kubeScheduler: { enabled: false }, kubeControllerManager: { enabled: false } },
+    });
+    expect(objectsOf(partial, 'control-plane').filter((o) => o.manifest.kind === 'ServiceMonitor').map((o) => o.manifest.metadata.name)).toEqual(['kubelet']);
     expect((at(find(partial, 'ServiceMonitor', 'kubelet'), 'spec.endpoints') as Array<{ path: string }>).map((e) => e.path)).toEqual(['/metrics', '/metrics/probes']);
+  });
+
+  test('scrapes kube-scheduler and kube-controller-manager over HTTPS, as jobs named after them', () => {
+    for (const name of ['kube-scheduler', 'kube-controller-manager']) {
+      const monitor = find(stack, 'ServiceMonitor', name);
+      expect(at(monitor, 'spec.selector.matchLabels')).toEqual({ 'app.kubernetes.io/name': name });
+      expect(at(monitor, 'spec.jobLabel')).toBe('app.kubernetes.io/name');
+      expect(at(monitor, 'spec.endpoints.0')).toMatchObject({ port: 'https-metrics', scheme: 'https' });
+    }
   });
 
   test('matches its snapshot', () => {
