@@ -53,7 +53,7 @@ describe('o11y synth', () => {
     const run = o11y(['synth', 'stacks/default.ts', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^synthesized stack default into .+: (\d+) objects, (\d+) files \(\d+ written, 0 unchanged, 0 removed\) in \d+\.\d\d s\n$/);
+    expect(run.stdout).toMatch(/^synthesized stack default into .+: (\d+) objects, (\d+) files \(\d+ written, 0 unchanged, 0 removed\), \d+ warnings, in \d+\.\d\d s\n$/);
     expect(fs.existsSync(path.join(out, 'default/prometheus/Prometheus-k8s.yaml'))).toBe(true);
   });
 

@@ -29,7 +29,8 @@ export function main(argv: string[]): void {
     .description('write the manifests of each stack to <out>/<stack>/ (default: stacks/*.ts, else the built-in default stack)')
     .argument('[stacks...]', 'stack files (.ts)')
     .option('-o, --out <dir>', 'output folder', 'dist')
-    .action((stacks: string[], options: { out: string }) => run(() => synthCommand(stacks, options)));
+    .option('--strict', 'treat unknown metric names as errors, not warnings')
+    .action((stacks: string[], options: { out: string; strict?: boolean }) => run(() => synthCommand(stacks, options)));
   program
     .command('list')
     .description('list each stack with its components and object counts')

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StackError } from '../stack/errors';
-import { renderStack, type RenderedStack } from '../synth/render';
+import { renderStack, type RenderedStack, type RenderOptions } from '../synth/render';
 import { defaultStackFiles, loadStackFile } from '../synth/load';
 
 /** The default stack shipped with the package, used when the project has no stacks/ folder. */
@@ -18,11 +18,8 @@ export function stackFilesFor(args: readonly string[]): string[] {
 }
 
 /** Loads and renders every stack; throws before anything is written if any of them is wrong. */
-export function renderStacks(files: readonly string[]): RenderedStack[] {
-  const rendered = files.map((file) => {
-    const loaded = loadStackFile(file);
-    return renderStack(loaded);
-  });
+export function renderStacks(files: readonly string[], options: RenderOptions = {}): RenderedStack[] {
+  const rendered = files.map((file) => renderStack(loadStackFile(file), options));
   const bySource = new Map<string, string>();
   for (const stack of rendered) {
     const first = bySource.get(stack.name);
@@ -32,4 +29,11 @@ export function renderStacks(files: readonly string[]): RenderedStack[] {
     bySource.set(stack.name, stack.source);
   }
   return rendered;
+}
+
+/** Warnings go to stderr, one line each, so they show in CI logs and terminals alike. */
+export function printWarnings(stacks: readonly RenderedStack[]): void {
+  for (const stack of stacks) {
+    for (const w of stack.warnings) console.error(`warning: stack ${stack.name}: ${w.where}: ${w.message}${w.fix ? ` (${w.fix})` : ''}`);
+  }
 }

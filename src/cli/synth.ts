@@ -2,15 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stackFiles, stackStream } from '../synth/files';
 import { writeStack } from '../synth/writer';
-import { renderStacks, stackFilesFor } from './stacks';
+import { printWarnings, renderStacks, stackFilesFor } from './stacks';
 
 export interface SynthOptions {
   readonly out: string;
+  readonly strict?: boolean;
 }
 
 export function synthCommand(args: string[], options: SynthOptions): void {
   const started = process.hrtime.bigint();
-  const stacks = renderStacks(stackFilesFor(args));
+  const stacks = renderStacks(stackFilesFor(args), { strict: options.strict });
+  printWarnings(stacks);
   // Every file of every stack is laid out (and checked) before the first one is written.
   const laidOut = stacks.map((stack) => ({ stack, files: stackFiles(stack) }));
 
@@ -35,6 +37,6 @@ export function synthCommand(args: string[], options: SynthOptions): void {
   console.log(
     `synthesized ${stacks.length === 1 ? 'stack' : `${stacks.length} stacks`} ${names} into ${options.out}/: ` +
       `${totals.objects} objects, ${totals.files} files (${totals.written} written, ${totals.unchanged} unchanged, ` +
-      `${totals.removed} removed) in ${seconds.toFixed(2)} s`,
+      `${totals.removed} removed), ${stacks.reduce((n, s) => n + s.warnings.length, 0)} warnings, in ${seconds.toFixed(2)} s`,
   );
 }

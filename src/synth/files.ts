@@ -60,6 +60,7 @@ function summaryOf(stack: RenderedStack): string {
     const list = [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => (n > 1 ? `${k} ×${n}` : k));
     return `| ${component} | ${total} | ${list.join(', ')} |`;
   });
+  const warnings = stack.warnings.map((w) => `- \`${w.code}\` ${w.where}: ${w.message}`);
   return [
     `<!-- ${GENERATED_MARKER} from ${stack.source}. Do not edit. -->`,
     `# Stack \`${stack.name}\``,
@@ -69,6 +70,10 @@ function summaryOf(stack: RenderedStack): string {
     '| component | objects | kinds |',
     '|---|---|---|',
     ...rows,
+    '',
+    `## Warnings (${warnings.length})`,
+    '',
+    ...(warnings.length ? warnings : ['None.']),
     '',
   ].join('\n');
 }

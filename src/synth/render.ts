@@ -1,4 +1,6 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
+import type { Diagnostic } from '../analyze/diagnostic';
+import { analyzeRules } from '../analyze/rules';
 import { componentOf } from '../components/component';
 import type { StackDefinition } from '../stack/definition';
 import { StackError, type StackProblem } from '../stack/errors';
@@ -20,6 +22,13 @@ export interface RenderedStack {
   readonly name: string;
   readonly source: string;
   readonly objects: RenderedObject[];
+  /** What the analyzers found that does not stop the synth. */
+  readonly warnings: Diagnostic[];
+}
+
+export interface RenderOptions {
+  /** Unknown metric names are errors, not warnings. @default false */
+  readonly strict?: boolean;
 }
 
 export interface RenderInput {
@@ -36,10 +45,25 @@ export function buildStack(input: RenderInput, app: App = new App({ outdir: 'unu
   return stack;
 }
 
-/** Builds a stack and turns it into manifests, with every patch applied. */
-export function renderStack(input: RenderInput): RenderedStack {
+/** Builds a stack, analyzes it, and turns it into manifests with every patch applied. Throws on any error. */
+export function renderStack(input: RenderInput, options: RenderOptions = {}): RenderedStack {
   const stack = buildStack(input);
-  return { name: stack.values.name, source: input.source, objects: renderObjects(stack) };
+  const objects = renderObjects(stack);
+  const diagnostics = analyzeStack(stack, options);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new StackError(stack.values.name, errors.map((d) => ({ field: d.where, message: d.message, fix: d.fix })));
+  return { name: stack.values.name, source: input.source, objects, warnings: diagnostics };
+}
+
+/** Every analyzer over the stack's model (never over YAML). */
+export function analyzeStack(stack: ObservabilityStack, options: RenderOptions = {}): Diagnostic[] {
+  stack.finalize();
+  return analyzeRules(stack.rules.effective(), {
+    knownMetrics: stack.knownMetrics(),
+    scrapeInterval: stack.values.prometheus.scrapeInterval,
+    evaluationInterval: stack.values.prometheus.evaluationInterval,
+    strict: options.strict ?? false,
+  });
 }
 
 export function renderObjects(stack: ObservabilityStack): RenderedObject[] {

@@ -1,0 +1,276 @@
+// PromQL facts from the Prometheus project's own grammar (@prometheus-io/lezer-promql): syntax errors, the
+// metrics an expression selects, its range selectors, and the labels its result carries (label flow).
+import { parser } from '@prometheus-io/lezer-promql';
+
+type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
+
+export interface SyntaxProblem {
+  /** 1-based column in the expression. */
+  readonly column: number;
+  readonly near: string;
+}
+
+export interface SelectedMetric {
+  readonly name: string;
+  readonly column: number;
+}
+
+/** A range selector or subquery range, and the function applied to it (if any). */
+export interface RangeUse {
+  readonly fn: string | undefined;
+  readonly seconds: number;
+  readonly metric: string | undefined;
+  readonly column: number;
+}
+
+/**
+ * The labels of an expression's result. `closed`: exactly these. `open`: whatever the selected series carry,
+ * minus `removed`, plus `added` (the analyzer cannot know every label of a metric, only what an expression drops).
+ */
+export type LabelSet =
+  | { readonly kind: 'closed'; readonly labels: ReadonlySet<string> }
+  | { readonly kind: 'open'; readonly removed: ReadonlySet<string>; readonly added: ReadonlySet<string> }
+  | { readonly kind: 'scalar' };
+
+export interface ParsedExpression {
+  readonly source: string;
+  readonly syntaxErrors: SyntaxProblem[];
+  readonly metrics: SelectedMetric[];
+  readonly ranges: RangeUse[];
+  /** Undefined when the expression has syntax errors. */
+  readonly resultLabels: LabelSet | undefined;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds in a Prometheus duration like `1h30m`; NaN when it is not one. */
+export function durationSeconds(text: string): number {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== text) return NaN;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]], 0);
+}
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const result: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) result.push(child);
+  return result;
+}
+
+function unquote(text: string): string {
+  if (text.startsWith('`')) return text.slice(1, -1);
+  try {
+    return JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text) as string;
+  } catch {
+    return text.slice(1, -1);
+  }
+}
+
+interface Matcher {
+  readonly label: string;
+  readonly op: string;
+  readonly value: string;
+}
+
+function matchersOf(selector: SyntaxNode, source: string): Matcher[] {
+  const list = selector.getChild('LabelMatchers');
+  if (!list) return [];
+  return children(list).flatMap((m) => {
+    const name = m.getChild('LabelName') ?? m.getChild('QuotedLabelName');
+    const op = m.getChild('MatchOp');
+    const value = m.getChild('StringLiteral');
+    if (!name) return [];
+    const label = name.name === 'QuotedLabelName' ? unquote(source.slice(name.from, name.to)) : source.slice(name.from, name.to);
+    // `{"metric"}` (a quoted metric name alone) selects by name.
+    if (!op || !value) return name.name === 'QuotedLabelName' ? [{ label: '__name__', op: '=', value: label }] : [];
+    return [{ label, op: source.slice(op.from, op.to), value: unquote(source.slice(value.from, value.to)) }];
+  });
+}
+
+function metricNameOf(selector: SyntaxNode, source: string): string | undefined {
+  const identifier = selector.getChild('Identifier');
+  if (identifier) return source.slice(identifier.from, identifier.to);
+  return matchersOf(selector, source).find((m) => m.label === '__name__' && m.op === '=')?.value;
+}
+
+const closed = (labels: Iterable<string>): LabelSet => ({ kind: 'closed', labels: new Set(labels) });
+const OPEN: LabelSet = { kind: 'open', removed: new Set(), added: new Set() };
+const SCALAR: LabelSet = { kind: 'scalar' };
+
+function without(set: LabelSet, labels: Iterable<string>): LabelSet {
+  const drop = [...labels];
+  if (set.kind === 'closed') return closed([...set.labels].filter((l) => !drop.includes(l)));
+  if (set.kind === 'open') return { kind: 'open', removed: new Set([...set.removed, ...drop]), added: new Set([...set.added].filter((l) => !drop.includes(l))) };
+  return set;
+}
+
+function withLabels(set: LabelSet, labels: Iterable<string>): LabelSet {
+  const add = [...labels];
+  if (set.kind === 'closed') return closed([...set.labels, ...add]);
+  if (set.kind === 'open') return { kind: 'open', removed: new Set([...set.removed].filter((l) => !add.includes(l))), added: new Set([...set.added, ...add]) };
+  return set;
+}
+
+function keepOnly(set: LabelSet, labels: Iterable<string>): LabelSet {
+  const keep = [...labels];
+  if (set.kind === 'closed') return closed([...set.labels].filter((l) => keep.includes(l)));
+  if (set.kind === 'open') return closed(keep.filter((l) => !set.removed.has(l)));
+  return set;
+}
+
+function union(a: LabelSet, b: LabelSet): LabelSet {
+  if (a.kind === 'scalar') return b;
+  if (b.kind === 'scalar') return a;
+  if (a.kind === 'closed' && b.kind === 'closed') return closed([...a.labels, ...b.labels]);
+  return OPEN;
+}
+
+const groupingLabels = (node: SyntaxNode | null, source: string) =>
+  node
+    ? children(node)
+        .filter((c) => c.name === 'LabelName' || c.name === 'QuotedLabelName')
+        .map((c) => (c.name === 'QuotedLabelName' ? unquote(source.slice(c.from, c.to)) : source.slice(c.from, c.to)))
+    : [];
+
+/** Functions whose result keeps the labels of their vector argument. */
+const KEEP_LABELS = new Set([
+  'abs', 'ceil', 'floor', 'round', 'exp', 'ln', 'log2', 'log10', 'sqrt', 'sgn', 'clamp', 'clamp_max', 'clamp_min',
+  'rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'predict_linear', 'resets', 'changes', 'timestamp',
+  'sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc', 'holt_winters', 'double_exponential_smoothing',
+  'avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time', 'count_over_time', 'quantile_over_time',
+  'stddev_over_time', 'stdvar_over_time', 'last_over_time', 'present_over_time', 'mad_over_time',
+  'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'cos', 'cosh', 'sin', 'sinh', 'tan', 'tanh', 'deg', 'rad',
+  'days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year',
+  'histogram_count', 'histogram_sum', 'histogram_avg', 'histogram_fraction', 'histogram_stddev', 'histogram_stdvar',
+]);
+const SCALAR_FUNCTIONS = new Set(['scalar', 'time', 'pi']);
+const RANGE_FUNCTIONS_NEEDING_TWO_SAMPLES = new Set(['rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'resets', 'changes']);
+
+/** Everything the analyzers want to know about one expression, in one walk. */
+export function parsePromQL(source: string): ParsedExpression {
+  const tree = parser.parse(source);
+  const syntaxErrors: SyntaxProblem[] = [];
+  const metrics: SelectedMetric[] = [];
+  const ranges: RangeUse[] = [];
+  tree.iterate({
+    enter: (ref) => {
+      if (ref.type.isError) syntaxErrors.push({ column: ref.from + 1, near: source.slice(Math.max(0, ref.from - 10), ref.from + 10) });
+      if (ref.name === 'VectorSelector') {
+        const name = metricNameOf(ref.node, source);
+        if (name) metrics.push({ name, column: ref.from + 1 });
+      }
+    },
+  });
+  if (source.trim() === '' && syntaxErrors.length === 0) syntaxErrors.push({ column: 1, near: '' });
+
+  const flow = (node: SyntaxNode, enclosingFunction?: string): LabelSet => {
+    switch (node.name) {
+      case 'PromQL':
+      case 'ParenExpr':
+      case 'OffsetExpr':
+      case 'StepInvariantExpr': {
+        const inner = children(node).find((c) => !['Offset', 'OffsetDurationExpr', 'At', 'AtModifierPreprocessors', 'NumberDurationLiteral'].includes(c.name) || node.name === 'PromQL');
+        return inner ? flow(inner, enclosingFunction) : OPEN;
+      }
+      case 'NumberDurationLiteral':
+      case 'NumberLiteral':
+      case 'StringLiteral':
+        return SCALAR;
+      case 'VectorSelector':
+        return OPEN;
+      case 'MatrixSelector':
+      case 'SubqueryExpr': {
+        const [inner, ...durations] = children(node);
+        const range = durations.find((d) => d.name === 'DurationExpr');
+        if (range) {
+          const selector = inner.name === 'VectorSelector' ? inner : undefined;
+          ranges.push({
+            fn: enclosingFunction,
+            seconds: durationSeconds(source.slice(range.from, range.to)),
+            metric: selector ? metricNameOf(selector, source) : undefined,
+            column: node.from + 1,
+          });
+        }
+        return flow(inner);
+      }
+      case 'UnaryExpr':
+        return flow(children(node).find((c) => c.name !== 'UnaryOp')!);
+      case 'AggregateExpr': {
+        const op = source.slice(node.getChild('AggregateOp')!.from, node.getChild('AggregateOp')!.to);
+        const modifier = node.getChild('AggregateModifier');
+        const args = children(node.getChild('FunctionCallBody')!).filter((c) => c.name !== '⚠');
+        const vector = args[args.length - 1];
+        const input = vector ? flow(vector) : OPEN;
+        if (['topk', 'bottomk', 'limitk', 'limit_ratio'].includes(op)) return input;
+        const grouping = groupingLabels(modifier?.getChild('GroupingLabels') ?? null, source);
+        const extra = op === 'count_values' && args[0] ? [unquote(source.slice(args[0].from, args[0].to))] : [];
+        if (modifier?.getChild('Without')) return withLabels(without(input, grouping), extra);
+        return closed([...grouping, ...extra]);
+      }
+      case 'FunctionCall': {
+        const identifier = node.getChild('FunctionIdentifier')!;
+        const fn = source.slice(identifier.from, identifier.to);
+        const args = children(node.getChild('FunctionCallBody')!).filter((c) => c.name !== '⚠');
+        const argSets = args.map((a) => flow(a, fn));
+        const vectorArg = argSets.find((s) => s.kind !== 'scalar');
+        if (SCALAR_FUNCTIONS.has(fn)) return SCALAR;
+        if (fn === 'vector') return closed([]);
+        if (fn === 'absent' || fn === 'absent_over_time') {
+          const selector = args[0] && findSelector(args[0]);
+          return closed(selector ? matchersOf(selector, source).filter((m) => m.op === '=' && m.label !== '__name__').map((m) => m.label) : []);
+        }
+        if (fn === 'histogram_quantile') return vectorArg ? without(vectorArg, ['le']) : OPEN;
+        if (fn === 'label_replace' || fn === 'label_join') {
+          const dst = args[1] ? unquote(source.slice(args[1].from, args[1].to)) : undefined;
+          return withLabels(vectorArg ?? OPEN, dst ? [dst] : []);
+        }
+        if (KEEP_LABELS.has(fn)) return vectorArg ?? (args.length === 0 ? closed([]) : OPEN);
+        return vectorArg ?? OPEN;
+      }
+      case 'BinaryExpr': {
+        const operands = children(node).filter((c) => isExpression(c.name));
+        const [lhs, rhs] = operands.map((o) => flow(o));
+        if (!lhs || !rhs) return OPEN;
+        if (lhs.kind === 'scalar') return rhs;
+        if (rhs.kind === 'scalar') return lhs;
+        const operator = children(node).find((c) => !isExpression(c.name) && c.name !== 'MatchingModifierClause' && c.name !== 'BoolModifier');
+        const opName = operator?.name ?? '';
+        const matching = node.getChild('MatchingModifierClause');
+        const [matchLabels, includeLabels] = (matching?.getChildren('GroupingLabels') ?? []).map((g) => groupingLabels(g, source));
+        if (opName === 'Or') return union(lhs, rhs);
+        if (opName === 'And' || opName === 'Unless') return lhs;
+        if (matching?.getChild('GroupLeft')) return withLabels(lhs, includeLabels ?? []);
+        if (matching?.getChild('GroupRight')) return withLabels(rhs, includeLabels ?? []);
+        if (matching?.getChild('On')) return keepOnly(lhs, matchLabels ?? []);
+        if (matching?.getChild('Ignoring')) return without(lhs, matchLabels ?? []);
+        return lhs;
+      }
+      default: {
+        const inner = children(node).find((c) => isExpression(c.name));
+        return inner ? flow(inner, enclosingFunction) : OPEN;
+      }
+    }
+  };
+
+  const findSelector = (node: SyntaxNode): SyntaxNode | undefined => {
+    if (node.name === 'VectorSelector') return node;
+    for (const child of children(node)) {
+      const found = findSelector(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  const resultLabels = syntaxErrors.length ? undefined : flow(tree.topNode);
+  return { source, syntaxErrors, metrics, ranges, resultLabels };
+}
+
+const EXPRESSION_NODES = new Set([
+  'AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'NumberLiteral', 'OffsetExpr',
+  'ParenExpr', 'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr',
+]);
+
+function isExpression(name: string): boolean {
+  return EXPRESSION_NODES.has(name);
+}
+
+export { RANGE_FUNCTIONS_NEEDING_TWO_SAMPLES };
