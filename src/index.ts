@@ -9,3 +9,9 @@ export { renderStack, buildStack, renderObjects, type RenderedStack, type Render
 export { stackFiles, GENERATED_MARKER, type OutputFile } from './synth/files';
 export { writeStack, type WriteStats } from './synth/writer';
 export { loadStackFile, type LoadedStack } from './synth/load';
+export * from './rules/types';
+export { alertingRule, recordingRule, ruleGroup, promql } from './rules/builders';
+export { RuleSet, type RuleSource } from './rules/rule-set';
+export { analyzeStack, type RenderOptions } from './synth/render';
+export { parsePromQL, type LabelSet, type ParsedExpression } from './analyze/promql';
+export type { Diagnostic } from './analyze/diagnostic';

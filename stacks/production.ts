@@ -61,6 +61,29 @@ export default defineStack(
         ],
       },
     ],
+    rules: {
+      runbookBaseUrl: 'https://runbooks.example.com',
+      files: ['../rules/checkout.yaml'],
+      // The checkout service's own metrics: no component of the stack produces them.
+      knownMetrics: ['http_requests_total', 'checkout_request_duration_seconds_bucket'],
+      extraLabels: { cluster_tier: 'production' },
+      disable: ['KubeCPUQuotaOvercommit'],
+      overrides: { KubePodCrashLooping: { severity: 'critical', labels: { team: 'platform' } } },
+      tests: [
+        {
+          name: 'checkout latency above 500ms for 10 minutes pages the shop team',
+          input: [
+            { series: 'checkout_request_duration_seconds_bucket{job="checkout", le="0.5"}', values: '0+10x30' },
+            { series: 'checkout_request_duration_seconds_bucket{job="checkout", le="1"}', values: '0+100x30' },
+            { series: 'checkout_request_duration_seconds_bucket{job="checkout", le="+Inf"}', values: '0+100x30' },
+          ],
+          expect: [
+            { at: '5m', alert: 'CheckoutSlowRequests', firing: [] },
+            { at: '25m', alert: 'CheckoutSlowRequests', firing: [{ job: 'checkout' }] },
+          ],
+        },
+      ],
+    },
     patches: [
       // Spread Prometheus over zones too, not only nodes.
       {

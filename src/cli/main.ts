@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { StackError } from '../stack/errors';
 import { listCommand } from './list';
 import { synthCommand } from './synth';
+import { testCommand } from './test';
 
 /** Runs a command; input errors print their message (no stack trace) and exit 1. */
 function run(action: () => void): void {
@@ -36,6 +37,12 @@ export function main(argv: string[]): void {
     .description('list each stack with its components and object counts')
     .argument('[stacks...]', 'stack files (.ts)')
     .action((stacks: string[]) => run(() => listCommand(stacks)));
+  program
+    .command('test')
+    .description("run the stacks' rule unit tests with promtool and print a pass/fail table")
+    .argument('[stacks...]', 'stack files (.ts)')
+    .option('--catalogue', 'also run the tests every catalogue alert ships with, against the stack\'s rules')
+    .action((stacks: string[], options: { catalogue?: boolean }) => run(() => testCommand(stacks, options)));
   program.parse(argv);
 }
 

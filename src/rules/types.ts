@@ -69,3 +69,13 @@ export interface RuleGroupDefinition {
 export function isAlert(rule: RuleDefinition): rule is AlertDefinition {
   return 'alert' in rule;
 }
+
+/** A unit test of the stack's rules, run by `o11y test` with promtool. */
+export interface RuleUnitTest {
+  readonly name: string;
+  /** Step between the values of the input series. @default "1m" */
+  readonly interval?: PromDuration;
+  readonly input: SeriesInput[];
+  /** At each time, the alerts of that name that must be firing (by their series labels); `[]` means none. */
+  readonly expect: { readonly at: PromDuration; readonly alert: string; readonly firing: Record<string, string>[] }[];
+}

@@ -111,6 +111,7 @@ export const DEFAULT_VALUES = {
     groups: [] as NonNullable<NonNullable<StackValues['rules']>['groups']>,
     files: [] as string[],
     knownMetrics: [] as string[],
+    tests: [] as NonNullable<NonNullable<StackValues['rules']>['tests']>,
   },
   applications: [] as NonNullable<StackValues['applications']>,
   crds: { paths: [] as string[] },

@@ -12,6 +12,7 @@ import { NodeExporter } from '../components/node-exporter';
 import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
 import { UserRules } from '../components/user-rules';
+import { loadRuleFiles } from '../rules/rule-files';
 import { RuleSet } from '../rules/rule-set';
 import { addRuleObjects } from './rule-objects';
 import type { ResolvedValues } from './defaults';
@@ -76,7 +77,8 @@ export class ObservabilityStack extends Chart {
     if (values.grafana.enabled) new Grafana(this, this.context);
     new ControlPlane(this, this.context);
     if (values.applications.length) new Applications(this, this.context);
-    if (values.rules.groups.length) new UserRules(this, this.context, values.rules.groups);
+    const userGroups = [...values.rules.groups, ...loadRuleFiles(values.rules.files, props.baseDir ?? process.cwd(), values.name)];
+    if (userGroups.length) new UserRules(this, this.context, userGroups);
     if (values.crds.paths.length) new Crds(this, this.context, props.baseDir ?? process.cwd());
 
     values.extraObjects.forEach((object) => this.addObject(object));

@@ -7,7 +7,7 @@ import type { NodeExporterThresholds } from '../rules/catalogue/node-exporter';
 import type { KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-metrics';
 import type { KubernetesAppsThresholds } from '../rules/catalogue/kubernetes-apps';
 import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-system';
-import type { RuleGroupDefinition } from '../rules/types';
+import type { RuleGroupDefinition, RuleUnitTest } from '../rules/types';
 
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
@@ -412,6 +412,11 @@ export interface RulesValues {
    * @default []
    */
   readonly knownMetrics?: string[];
+  /**
+   * Unit tests of the stack's rules, run by `o11y test` with promtool.
+   * @default []
+   */
+  readonly tests?: RuleUnitTest[];
 }
 
 export interface StackValues {

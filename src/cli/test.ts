@@ -1,0 +1,60 @@
+import { PromtoolMissingError, runPromtoolTests } from '../rules/promtool';
+import { testCasesOf, type PromtoolTestCase } from '../rules/unit-tests';
+import { StackError } from '../stack/errors';
+import type { ObservabilityStack } from '../stack/observability-stack';
+import { loadStackFile } from '../synth/load';
+import { analyzeStack, buildStack } from '../synth/render';
+import { stackFilesFor } from './stacks';
+
+/** Components whose rules the user wrote (the rest come from the catalogue). */
+const USER_RULE_COMPONENTS = new Set(['rules', 'applications']);
+
+export interface TestOptions {
+  /** Also run the tests every catalogue alert ships with, against this stack's (possibly overridden) rules. */
+  readonly catalogue?: boolean;
+}
+
+function casesOf(stack: ObservabilityStack, options: TestOptions): PromtoolTestCase[] {
+  const declared = stack.values.rules.tests.map((t) => ({
+    name: t.name,
+    interval: t.interval,
+    input: t.input,
+    checks: t.expect.map((e) => ({ at: e.at, alert: e.alert, expect: e.firing })),
+  }));
+  const sources = stack.rules.effective().filter((s) => options.catalogue || USER_RULE_COMPONENTS.has(s.component));
+  return [...declared, ...sources.flatMap((s) => testCasesOf(s.groups))];
+}
+
+/** `o11y test`: runs the rule unit tests of each stack with promtool and prints a pass/fail table. */
+export function testCommand(args: string[], options: TestOptions): void {
+  let failed = 0;
+  let passed = 0;
+  for (const file of stackFilesFor(args)) {
+    const loaded = loadStackFile(file);
+    const stack = buildStack(loaded);
+    const errors = analyzeStack(stack).filter((d) => d.severity === 'error');
+    if (errors.length) throw new StackError(stack.values.name, errors.map((d) => ({ field: d.where, message: d.message, fix: d.fix })));
+    const cases = casesOf(stack, options);
+    const known = new Set(stack.rules.effective().flatMap((s) => s.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])))));
+    for (const c of cases) {
+      const unknown = c.checks.find((check) => !known.has(check.alert));
+      if (unknown) throw new StackError(stack.values.name, [{ field: `rules.tests › ${c.name}`, message: `checks alert '${unknown.alert}', which the stack does not define` }]);
+    }
+    console.log(`stack ${stack.values.name} (${loaded.source}): ${cases.length} rule test${cases.length === 1 ? '' : 's'}`);
+    let results;
+    try {
+      results = runPromtoolTests(stack.rules.effective(), cases, stack.values.prometheus.evaluationInterval);
+    } catch (error) {
+      if (error instanceof PromtoolMissingError) throw new StackError(stack.values.name, [{ field: 'o11y test', message: error.message }]);
+      throw error;
+    }
+    for (const result of results) {
+      console.log(`  ${result.passed ? 'PASS' : 'FAIL'}  ${result.name}`);
+      if (!result.passed) console.log(result.detail.split('\n').map((line) => `        ${line}`).join('\n'));
+      if (result.passed) passed++;
+      else failed++;
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (failed) process.exitCode = 1;
+}
