@@ -16,7 +16,8 @@ export interface AlertCase {
   readonly at: PromDuration;
   /**
    * The labels of each alert expected to fire, besides those the rule adds itself (alertname, severity, the rule's
-   * and the stack's static labels). An empty list means the alert must stay silent.
+   * and the stack's static labels). An empty list means the alert must stay silent. Where a warning and a
+   * critical variant share a name, name the other variant's alerts with their `severity`.
    */
   readonly expect: Record<string, string>[];
 }

@@ -22,8 +22,13 @@ describe('the default rule catalogue', () => {
     expect(missing.length <= COMMUNITY_ALERT_NAMES.length - 110 ? [] : missing).toEqual([]);
   });
 
-  test('alert names are unique', () => {
-    const names = alerts.map((a) => a.alert);
+  test('alerts are unique by name and severity (a name may have a warning and a critical variant)', () => {
+    const keys = alerts.map((a) => `${a.alert}/${a.severity}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  test('group names are unique across the stack (Prometheus loads them side by side)', () => {
+    const names = sources.flatMap((s) => s.groups.map((g) => g.name));
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
