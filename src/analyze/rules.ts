@@ -51,6 +51,15 @@ export function analyzeRules(sources: readonly RuleSource[], options: RuleAnalys
   for (const source of sources) {
     for (const group of source.groups) {
       const groupInterval = group.interval ?? options.evaluationInterval;
+      if (group.partialResponseStrategy) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'rule/partial-response',
+          where: `${source.component}/${source.objectName} › ${group.name}`,
+          message: 'partialResponseStrategy is only used by Thanos Ruler; this stack\'s Prometheus ignores it',
+          fix: 'remove it unless a Thanos Ruler evaluates this group',
+        });
+      }
       for (const rule of group.rules) {
         const where = `${source.component}/${source.objectName} › ${group.name} › ${nameOf(rule)}`;
         const report = (severity: Diagnostic['severity'], code: string, message: string, fix?: string) =>

@@ -87,3 +87,12 @@ describe('rule analyzer', () => {
     expect(files.find((f) => f.path.endsWith('SUMMARY.md'))!.content).toContain('## Warnings (1)');
   });
 });
+
+describe('rule groups', () => {
+  test('a partial response strategy is rendered, with a warning that only Thanos Ruler uses it', () => {
+    const stack = render({ rules: { groups: [{ name: 'g', partialResponseStrategy: 'warn', rules: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }] } });
+    expect(stack.warnings.map((w) => w.code)).toEqual(['rule/partial-response']);
+    const rule = stack.objects.find((o) => o.manifest.metadata.name === 'custom-rules')!.manifest as unknown as { spec: { groups: Array<Record<string, unknown>> } };
+    expect(rule.spec.groups[0].partial_response_strategy).toBe('warn');
+  });
+});
