@@ -28,7 +28,7 @@ export function runTool(tool: string, args: string[], files: Record<string, stri
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-tool-'));
   try {
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    const result = spawnSync(tool, args, { cwd: dir, encoding: 'utf8', timeout: 30000 });
+    const result = spawnSync(tool, args, { cwd: dir, encoding: 'utf8', timeout: 180000 });
     return { status: result.status, stdout: result.stdout, output: `${result.stdout}${result.stderr}` };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

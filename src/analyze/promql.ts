@@ -215,7 +215,9 @@ export function parsePromQL(source: string): ParsedExpression {
         if (SCALAR_FUNCTIONS.has(fn)) return SCALAR;
         if (fn === 'vector') return closed([]);
         if (fn === 'absent' || fn === 'absent_over_time') {
-          const selector = args[0] && findSelector(args[0]);
+          // Only a bare selector lends its equality matchers as labels: absent(x{job="a"} == 1) has none.
+          const arg = args[0]?.name === 'MatrixSelector' ? args[0].getChild('VectorSelector') : args[0];
+          const selector = arg?.name === 'VectorSelector' ? arg : undefined;
           return closed(selector ? matchersOf(selector, source).filter((m) => m.op === '=' && m.label !== '__name__').map((m) => m.label) : []);
         }
         if (fn === 'histogram_quantile') return vectorArg ? without(vectorArg, ['le']) : OPEN;
@@ -249,15 +251,6 @@ export function parsePromQL(source: string): ParsedExpression {
         return inner ? flow(inner, enclosingFunction) : OPEN;
       }
     }
-  };
-
-  const findSelector = (node: SyntaxNode): SyntaxNode | undefined => {
-    if (node.name === 'VectorSelector') return node;
-    for (const child of children(node)) {
-      const found = findSelector(child);
-      if (found) return found;
-    }
-    return undefined;
   };
 
   const resultLabels = syntaxErrors.length ? undefined : flow(tree.topNode);

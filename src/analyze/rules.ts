@@ -14,8 +14,8 @@ export interface RuleAnalysisOptions {
   readonly strict: boolean;
 }
 
-/** Counters whose names do not end in _total (node-exporter's vmstat mirrors the kernel's names). */
-const COUNTER_NAME = /(_total|_count|_sum|_bucket)$|^node_vmstat_/;
+/** Counters, including the few whose names do not end in _total (kernel vmstat mirrors, some kubelet counters). */
+const COUNTER_NAME = /(_total|_count|_sum|_bucket)$|^node_vmstat_|^kubelet_evictions$|_renew_errors$/;
 const RATE_FUNCTIONS: Record<string, number> = { rate: 4, increase: 4, delta: 4, deriv: 4, irate: 2, idelta: 2 };
 const COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
 

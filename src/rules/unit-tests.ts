@@ -2,7 +2,8 @@
 import { toYaml } from '../synth/files';
 import { renderGroups } from './render';
 import type { RuleSource } from './rule-set';
-import { isAlert, type AlertCase, type AlertDefinition, type RuleGroupDefinition } from './types';
+import { parsePromQL } from '../analyze/promql';
+import { isAlert, type AlertCase, type AlertDefinition, type RecordDefinition, type RuleGroupDefinition } from './types';
 
 export const RULES_FILE = 'rules.yaml';
 export const TESTS_FILE = 'tests.yaml';
@@ -61,10 +62,22 @@ export function promtoolTestFiles(
 ): Record<string, string> {
   const allGroups = sources.flatMap((s) => s.groups);
   const byName = new Map(allGroups.flatMap((g) => g.rules.filter(isAlert)).map((a) => [a.alert, a]));
-  // Alerts nobody tests here only cost evaluation time; recording rules stay, since any alert may use them.
+  // Only the alerts under test and the recording rules they read (directly or through other recording rules):
+  // promtool evaluates every rule of the file at every step, so the rest would only cost time.
   const tested = new Set(cases.flatMap((c) => c.checks.map((check) => check.alert)));
+  const records = new Map(allGroups.flatMap((g) => g.rules.filter((r): r is RecordDefinition => !isAlert(r))).map((r) => [r.record, r]));
+  const neededRecords = new Set<string>();
+  const visit = (expr: string) => {
+    for (const { name } of parsePromQL(expr).metrics) {
+      if (records.has(name) && !neededRecords.has(name)) {
+        neededRecords.add(name);
+        visit(records.get(name)!.expr);
+      }
+    }
+  };
+  allGroups.flatMap((g) => g.rules.filter(isAlert)).filter((a) => tested.has(a.alert)).forEach((a) => visit(a.expr));
   const needed = allGroups
-    .map((g) => ({ ...g, rules: g.rules.filter((r) => !isAlert(r) || tested.has(r.alert)) }))
+    .map((g) => ({ ...g, rules: g.rules.filter((r) => (isAlert(r) ? tested.has(r.alert) : neededRecords.has(r.record))) }))
     .filter((g) => g.rules.length > 0);
   const rules = renderGroups(needed, 'https://runbooks.invalid');
   for (const group of rules.groups) for (const rule of group.rules) delete (rule as { annotations?: unknown }).annotations;
