@@ -38,6 +38,7 @@ describe('node-exporter component', () => {
   });
 
   test('matches its snapshot', () => {
-    expect(objectsOf(stack, 'node-exporter').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules are proven by promtool and reviewed in dist/; the snapshot covers the component's objects.
+    expect(objectsOf(stack, 'node-exporter').filter((o) => o.manifest.kind !== 'PrometheusRule').map((o) => o.manifest)).toMatchSnapshot();
   });
 });
