@@ -22,3 +22,8 @@ export function promql(strings: TemplateStringsArray, ...values: Array<string | 
   const text = strings.reduce((acc, part, i) => acc + part + (i < values.length ? String(values[i]) : ''), '');
   return text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
 }
+
+/** `metric{a="1", b="2"}`: a series in promtool's input notation, for alert tests. */
+export function series(metric: string, labels: Record<string, string>): string {
+  return `${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+}

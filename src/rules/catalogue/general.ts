@@ -18,6 +18,14 @@ export const GENERAL_METRICS: readonly string[] = [
   'scrape_series_added', 'ALERTS', 'ALERTS_FOR_STATE',
 ];
 
+/** What every Go program instrumented with the Prometheus client exposes (all the stack's components are). */
+export const GO_PROCESS_METRICS: readonly string[] = [
+  'process_start_time_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
+  'process_virtual_memory_bytes', 'process_open_fds', 'process_max_fds',
+  'go_info', 'go_goroutines', 'go_threads', 'go_memstats_alloc_bytes', 'go_memstats_heap_inuse_bytes',
+  'go_gc_duration_seconds', 'go_gc_duration_seconds_sum', 'go_gc_duration_seconds_count',
+];
+
 export function generalRules(t: GeneralThresholds, _context: RuleContext): RuleGroupDefinition[] {
   return [
     ruleGroup('general.rules', [

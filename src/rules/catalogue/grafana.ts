@@ -1,7 +1,8 @@
 // Alerts and recording rules about Grafana.
-import { alertingRule, promql, recordingRule, ruleGroup } from '../builders';
+import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
 import type { RuleGroupDefinition } from '../types';
 import type { RuleContext } from './context';
+import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
 export interface GrafanaThresholds {
@@ -38,17 +39,9 @@ export const GRAFANA_METRICS: readonly string[] = [
   'grafana_alerting_rule_evaluation_duration_seconds_sum', 'grafana_alerting_rule_evaluation_duration_seconds_count',
   'grafana_alerting_schedule_alert_rules', 'grafana_alerting_scheduler_behind_seconds',
   'grafana_alerting_schedule_rule_evaluations_missed_total', 'grafana_alerting_active_configurations',
-  // Process and Go runtime.
-  'process_start_time_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
-  'process_virtual_memory_bytes', 'process_open_fds', 'process_max_fds',
-  'go_goroutines', 'go_threads', 'go_memstats_alloc_bytes', 'go_memstats_heap_inuse_bytes',
-  'go_gc_duration_seconds', 'go_gc_duration_seconds_sum', 'go_gc_duration_seconds_count',
+  ...GO_PROCESS_METRICS,
 ];
 
-/** `metric{a="1", b="2"}`, for test input. */
-function series(metric: string, labels: Record<string, string>): string {
-  return `${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
-}
 
 export function grafanaRules(t: GrafanaThresholds, context: RuleContext): RuleGroupDefinition[] {
   const ns = context.values.common.namespace;

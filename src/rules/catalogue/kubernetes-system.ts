@@ -1,7 +1,8 @@
 // Alerts and recording rules about the API server, kubelets, nodes, scheduler and controller manager.
-import { alertingRule, promql, recordingRule, ruleGroup } from '../builders';
+import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
 import type { AlertDefinition, RecordDefinition, RuleGroupDefinition, SeriesInput } from '../types';
 import type { RuleContext } from './context';
+import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
 export interface KubernetesSystemThresholds {
@@ -161,10 +162,7 @@ export const KUBERNETES_SYSTEM_METRICS: readonly string[] = [
   'workqueue_adds_total', 'workqueue_depth', 'workqueue_retries_total', 'workqueue_unfinished_work_seconds',
   'workqueue_longest_running_processor_seconds', ...histogram('workqueue_queue_duration_seconds'),
   ...histogram('workqueue_work_duration_seconds'),
-  'process_start_time_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
-  'process_virtual_memory_bytes', 'process_open_fds', 'process_max_fds',
-  'go_goroutines', 'go_threads', 'go_info', 'go_memstats_alloc_bytes', 'go_memstats_heap_inuse_bytes',
-  'go_gc_duration_seconds', 'go_gc_duration_seconds_sum', 'go_gc_duration_seconds_count',
+  ...GO_PROCESS_METRICS,
   // API server.
   'apiserver_request_total', ...histogram('apiserver_request_duration_seconds'),
   ...histogram('apiserver_request_sli_duration_seconds'), 'apiserver_request_terminations_total',
@@ -211,10 +209,6 @@ export const KUBERNETES_SYSTEM_METRICS: readonly string[] = [
   'coredns_plugin_enabled', 'coredns_reload_failed_total',
 ];
 
-/** `metric{a="1", b="2"}`, for test input. */
-function series(metric: string, labels: Record<string, string>): string {
-  return `${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
-}
 
 /**
  * A matcher of one histogram bucket. Prometheus 3 writes `le` of classic histograms as floats (`1.0`), older

@@ -1,7 +1,8 @@
 // Alerts and recording rules about Prometheus' own health (kube-prometheus' prometheus rules).
-import { alertingRule, promql, ruleGroup } from '../builders';
+import { alertingRule, promql, ruleGroup, series } from '../builders';
 import type { RuleGroupDefinition } from '../types';
 import type { RuleContext } from './context';
+import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
 export interface PrometheusThresholds {
@@ -191,17 +192,9 @@ export const PROMETHEUS_METRICS: readonly string[] = [
   'reloader_reloads_failed_total', 'reloader_config_apply_operations_total',
   'reloader_config_apply_operations_failed_total', 'reloader_watches', 'reloader_watch_events_total',
   'reloader_watch_errors_total',
-  // Process and Go runtime.
-  'process_start_time_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes',
-  'process_virtual_memory_bytes', 'process_open_fds', 'process_max_fds',
-  'go_info', 'go_goroutines', 'go_threads', 'go_memstats_alloc_bytes', 'go_memstats_heap_inuse_bytes',
-  'go_gc_duration_seconds', 'go_gc_duration_seconds_sum', 'go_gc_duration_seconds_count',
+  ...GO_PROCESS_METRICS,
 ];
 
-/** `metric{a="1", b="2"}`, for test input. */
-function series(metric: string, labels: Record<string, string>): string {
-  return `${metric}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
-}
 
 export function prometheusRules(t: PrometheusThresholds, context: RuleContext): RuleGroupDefinition[] {
   const ns = context.values.common.namespace;
