@@ -17,6 +17,7 @@ function generatedStack(dir: string, count: number): string {
   fs.writeFileSync(file, `import { defineStack } from 'cdk8s-o11y';
 
 export default defineStack({
+  rules: { knownMetrics: ['http_requests_total'] },
   applications: Array.from({ length: ${count} }, (_, i) => ({
     name: \`app-\${i}\`,
     namespace: \`team-\${i % 20}\`,

@@ -46,6 +46,9 @@ function nameOf(rule: RuleDefinition): string {
 export function analyzeRules(sources: readonly RuleSource[], options: RuleAnalysisOptions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const scrapeSeconds = durationSeconds(options.scrapeInterval);
+  const known = [...options.knownMetrics];
+  const suggestions = new Map<string, string[]>();
+  const suggest = (name: string) => suggestions.get(name) ?? suggestions.set(name, closestNames(name, known, 1)).get(name)!;
   const seenAlerts = new Map<string, string>();
 
   for (const source of sources) {
@@ -65,7 +68,7 @@ export function analyzeRules(sources: readonly RuleSource[], options: RuleAnalys
         const report = (severity: Diagnostic['severity'], code: string, message: string, fix?: string) =>
           diagnostics.push({ severity, code, where, message, fix });
         const parsed = parsePromQL(rule.expr);
-        checkExpression(parsed, options, scrapeSeconds, report);
+        checkExpression(parsed, options, scrapeSeconds, suggest, report);
 
         if (!isAlert(rule)) {
           if (!rule.record.includes(':')) report('warning', 'rule/record-name', `recording rule '${rule.record}' does not follow level:metric:operations`, 'name it like job:http_requests:rate5m');
@@ -76,9 +79,10 @@ export function analyzeRules(sources: readonly RuleSource[], options: RuleAnalys
         if (forSeconds > 0 && forSeconds < durationSeconds(groupInterval)) {
           report('warning', 'rule/for-shorter-than-interval', `'for: ${rule.for}' is shorter than the group's evaluation interval (${groupInterval}): it acts as ${groupInterval}`, `use 0s or at least ${groupInterval}`);
         }
-        const identity = `${rule.alert}${JSON.stringify(Object.entries({ ...rule.labels, severity: rule.severity }).sort())}`;
+        // Same name, labels and expression: the second only doubles every notification.
+        const identity = JSON.stringify([rule.alert, rule.expr.replace(/\s+/g, ' '), Object.entries({ ...rule.labels, severity: rule.severity }).sort()]);
         const first = seenAlerts.get(identity);
-        if (first) report('error', 'rule/duplicate-alert', `alert '${rule.alert}' with the same labels is also defined at ${first}`, 'remove one, or tell them apart by a label (e.g. severity)');
+        if (first) report('error', 'rule/duplicate-alert', `alert '${rule.alert}' with the same expression and labels is also defined at ${first}`, 'remove one, or tell them apart by a label (e.g. severity)');
         else seenAlerts.set(identity, where);
       }
     }
@@ -88,14 +92,20 @@ export function analyzeRules(sources: readonly RuleSource[], options: RuleAnalys
 
 type Report = (severity: Diagnostic['severity'], code: string, message: string, fix?: string) => void;
 
-function checkExpression(parsed: ParsedExpression, options: RuleAnalysisOptions, scrapeSeconds: number, report: Report): void {
+function checkExpression(
+  parsed: ParsedExpression,
+  options: RuleAnalysisOptions,
+  scrapeSeconds: number,
+  suggest: (name: string) => string[],
+  report: Report,
+): void {
   for (const error of parsed.syntaxErrors) {
     report('error', 'promql/syntax', `syntax error at column ${error.column}, near '${error.near}': ${parsed.source}`, 'check brackets, quotes and operators at that column');
   }
   if (parsed.syntaxErrors.length) return;
   for (const metric of new Map(parsed.metrics.map((m) => [m.name, m])).values()) {
     if (options.knownMetrics.has(metric.name)) continue;
-    const near = closestNames(metric.name, [...options.knownMetrics], 1);
+    const near = suggest(metric.name);
     report(
       options.strict ? 'error' : 'warning',
       'promql/unknown-metric',

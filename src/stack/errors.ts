@@ -16,8 +16,12 @@ export class StackError extends Error {
   }
 }
 
+/** At most this many problems are spelled out; a stack with hundreds usually has one mistake repeated. */
+const SHOWN_PROBLEMS = 25;
+
 export function formatProblems(stackName: string, problems: readonly StackProblem[]): string {
-  const lines = problems.map((p) => `  ${p.field}: ${p.message}${p.fix ? `\n    fix: ${p.fix}` : ''}`);
+  const lines = problems.slice(0, SHOWN_PROBLEMS).map((p) => `  ${p.field}: ${p.message}${p.fix ? `\n    fix: ${p.fix}` : ''}`);
+  if (problems.length > SHOWN_PROBLEMS) lines.push(`  ... and ${problems.length - SHOWN_PROBLEMS} more`);
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   return `stack ${stackName}: ${count}\n${lines.join('\n')}`;
 }

@@ -16,6 +16,8 @@ export function editDistance(a: string, b: string): number {
 export function closestNames(word: string, candidates: readonly string[], limit = 1): string[] {
   const allowed = Math.max(2, Math.floor(word.length / 3));
   return candidates
+    // Names whose lengths differ by more than the allowed distance cannot be close: skip the costly comparison.
+    .filter((candidate) => Math.abs(candidate.length - word.length) <= allowed)
     .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
     .filter((c) => c.distance <= allowed)
     .sort((a, b) => a.distance - b.distance || (a.candidate < b.candidate ? -1 : 1))

@@ -55,9 +55,19 @@ describe('rule analyzer', () => {
     expect(render(withRules([alert({ expr: 'max without (pod) (up) == 0' })])).warnings).toEqual([]);
   });
 
-  test('two alerts with the same name and labels are an error; a different severity tells them apart', () => {
-    expect(renderError(withRules([alert({}), alert({ expr: 'up == 0' })]))).toContain("alert 'CheckoutDown' with the same labels is also defined at rules/custom-rules › checkout › CheckoutDown");
+  test('two alerts with the same name, expression and labels are an error; a severity or expression tells them apart', () => {
+    expect(renderError(withRules([alert({}), alert({ expr: 'up{job="checkout"}   == 0' })]))).toContain(
+      "alert 'CheckoutDown' with the same expression and labels is also defined at rules/custom-rules › checkout › CheckoutDown",
+    );
     expect(render(withRules([alert({}), alert({ severity: 'warning' })])).warnings).toEqual([]);
+    expect(render(withRules([alert({}), alert({ expr: 'up{job="cart"} == 0' })])).warnings).toEqual([]);
+  });
+
+  test('hundreds of problems are summarized after the first 25', () => {
+    const many = Array.from({ length: 30 }, (_, i) => alert({ alert: `Bad${i}`, expr: 'sum(up' }));
+    const message = renderError(withRules(many));
+    expect(message).toContain('stack test: 30 problems');
+    expect(message).toContain('  ... and 5 more');
   });
 
   test('a `for` shorter than the evaluation interval is a warning', () => {
