@@ -32,7 +32,7 @@ export function testCommand(args: string[], options: TestOptions): void {
   for (const file of stackFilesFor(args)) {
     const loaded = loadStackFile(file);
     const stack = buildStack(loaded);
-    const errors = analyzeStack(stack).filter((d) => d.severity === 'error');
+    const errors = analyzeStack(stack).diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new StackError(stack.values.name, errors.map((d) => ({ field: d.where, message: d.message, fix: d.fix })));
     const cases = casesOf(stack, options);
     const known = new Set(stack.rules.effective().flatMap((s) => s.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])))));

@@ -1,38 +1,16 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { ApiObject } from 'cdk8s';
+import { alertmanagerConfig, teamConfigSpec } from '../alerting/config';
+import { secretsOf } from '../alerting/receivers';
 import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
+import { toYaml } from '../synth/files';
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 import { spreadOverNodes, storageSpec } from './prometheus';
 import { ALERTMANAGER_METRICS, alertmanagerRules } from '../rules/catalogue/alertmanager';
-
-/**
- * The smallest useful Alertmanager configuration: everything goes to a receiver that drops it, with the standard
- * inhibitions (critical silences warning and info of the same alert and namespace). Real receivers come with
- * typed routing; until then users patch this Secret or point `configSecret` elsewhere.
- */
-export function minimalAlertmanagerConfig(): Record<string, unknown> {
-  return {
-    global: { resolve_timeout: '5m' },
-    route: {
-      receiver: 'null',
-      group_by: ['namespace'],
-      group_wait: '30s',
-      group_interval: '5m',
-      repeat_interval: '12h',
-      routes: [{ receiver: 'null', matchers: ['alertname = "Watchdog"'] }],
-    },
-    inhibit_rules: [
-      { source_matchers: ['severity = "critical"'], target_matchers: ['severity =~ "warning|info"'], equal: ['namespace', 'alertname'] },
-      { source_matchers: ['severity = "warning"'], target_matchers: ['severity = "info"'], equal: ['namespace', 'alertname'] },
-      { source_matchers: ['alertname = "InfoInhibitor"'], target_matchers: ['severity = "info"'], equal: ['namespace'] },
-    ],
-    receivers: [{ name: 'null' }],
-  };
-}
 
 /** The Alertmanager custom resource, its configuration Secret, Service, self-monitoring and policies. */
 export class Alertmanager extends Component {
@@ -50,7 +28,7 @@ export class Alertmanager extends Component {
     new k8s.KubeSecret(this, `Secret-${NAMES.alertmanagerConfigSecret}`, {
       metadata: { ...meta, name: NAMES.alertmanagerConfigSecret },
       type: 'Opaque',
-      stringData: { 'alertmanager.yaml': stringify(minimalAlertmanagerConfig(), { lineWidth: 0 }) },
+      stringData: { 'alertmanager.yaml': toYaml(alertmanagerConfig(v)) },
     });
 
     new AlertmanagerResource(this, `Alertmanager-${NAMES.alertmanagerCr}`, {
@@ -61,6 +39,15 @@ export class Alertmanager extends Component {
         replicas: v.replicas,
         serviceAccountName: name,
         configSecret: NAMES.alertmanagerConfigSecret,
+        // Receivers read their credentials from these, mounted under /etc/alertmanager/secrets/<name>/.
+        ...(secretsOf(v.receivers).length ? { secrets: secretsOf(v.receivers) } : {}),
+        ...(v.teams.length
+          ? {
+              alertmanagerConfigSelector: { matchLabels: { 'app.kubernetes.io/instance': this.values.name, 'app.kubernetes.io/part-of': 'cdk8s-o11y' } },
+              alertmanagerConfigNamespaceSelector: {},
+              alertmanagerConfigMatcherStrategy: { type: v.teamMatcherStrategy },
+            }
+          : {}),
         podMetadata: { labels: meta.labels },
         securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } },
         resources: plainResources(v.resources),
@@ -80,6 +67,14 @@ export class Alertmanager extends Component {
         endpoints: [{ port: 'web' }, { port: 'reloader-web' }],
       },
     });
+    for (const team of v.teams) {
+      new ApiObject(this, `AlertmanagerConfig-${team.namespace}`, {
+        apiVersion: 'monitoring.coreos.com/v1alpha1',
+        kind: 'AlertmanagerConfig',
+        metadata: { name: `${team.namespace}-routing`, namespace: team.namespace, labels: this.labels('alertmanager', 'alert-routing') },
+        spec: teamConfigSpec(team),
+      });
+    }
     if (v.replicas > 1) podDisruptionBudget(this, meta, selector);
     networkPolicy(this, meta, selector, [
       { fromPods: [OPERATOR_POD_SELECTORS.prometheus, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9093 }] },

@@ -153,6 +153,10 @@ export interface PrometheusSpec extends CommonPodSpec {
 
 export interface AlertmanagerSpec extends CommonPodSpec {
   readonly configSecret: string;
+  readonly secrets?: string[];
+  readonly alertmanagerConfigSelector?: LabelSelector;
+  readonly alertmanagerConfigNamespaceSelector?: LabelSelector;
+  readonly alertmanagerConfigMatcherStrategy?: { readonly type: string };
 }
 
 export class Prometheus extends ApiObject {

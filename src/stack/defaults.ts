@@ -8,6 +8,7 @@ import { DEFAULT_NODE_EXPORTER_THRESHOLDS } from '../rules/catalogue/node-export
 import { DEFAULT_PROMETHEUS_THRESHOLDS } from '../rules/catalogue/prometheus';
 import { DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS } from '../rules/catalogue/prometheus-operator';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
+import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { AlertOverride, KsmCollector, StackValues, Toleration } from './values';
 
 /** Images and versions: the only place they are written. */
@@ -58,6 +59,28 @@ export const DEFAULT_VALUES = {
     retention: '120h',
     resources: { requests: { cpu: '10m', memory: '50Mi' }, limits: { memory: '100Mi' } },
     thresholds: DEFAULT_ALERTMANAGER_THRESHOLDS,
+    receivers: [{ name: 'null', type: 'null' }] as Receiver[],
+    route: {
+      receiver: 'null',
+      groupBy: ['namespace'],
+      groupWait: '30s',
+      groupInterval: '5m',
+      repeatInterval: '12h',
+      routes: [
+        { receiver: 'null', matchers: ['alertname="Watchdog"'] },
+        { receiver: 'null', matchers: ['alertname="InfoInhibitor"'] },
+      ],
+    } as Route,
+    inhibitRules: [
+      { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity=~"warning|info"'], equal: ['namespace', 'alertname'] },
+      { sourceMatchers: ['severity="warning"'], targetMatchers: ['severity="info"'], equal: ['namespace', 'alertname'] },
+      { sourceMatchers: ['alertname="InfoInhibitor"'], targetMatchers: ['severity="info"'], equal: ['namespace'] },
+    ] as InhibitRule[],
+    timeIntervals: [] as TimeInterval[],
+    intentionallyUnrouted: ['Watchdog', 'InfoInhibitor'],
+    expectations: [] as RoutingExpectation[],
+    teams: [] as TeamRouting[],
+    teamMatcherStrategy: 'OnNamespace' as 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None',
   },
   nodeExporter: {
     enabled: true,

@@ -8,6 +8,7 @@ import type { KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-m
 import type { KubernetesAppsThresholds } from '../rules/catalogue/kubernetes-apps';
 import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-system';
 import type { RuleGroupDefinition, RuleUnitTest } from '../rules/types';
+import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
@@ -167,6 +168,42 @@ export interface AlertmanagerValues {
   readonly storage?: StorageValues;
   readonly resources?: ResourceValues;
   readonly externalUrl?: string;
+  /**
+   * Receivers of the global configuration; credentials are Secret references (in the stack namespace).
+   * @default [{ "name": "null", "type": "null" }]
+   */
+  readonly receivers?: Receiver[];
+  /**
+   * The routing tree; its receiver takes what no child route takes.
+   * @default everything to "null", grouped by namespace; Watchdog and InfoInhibitor to "null" explicitly
+   */
+  readonly route?: Route;
+  /**
+   * @default critical inhibits warning and info, warning inhibits info (same alert and namespace); InfoInhibitor inhibits info
+   */
+  readonly inhibitRules?: InhibitRule[];
+  /** @default [] */
+  readonly timeIntervals?: TimeInterval[];
+  /**
+   * Alerts that may reach only the null receiver on purpose.
+   * @default ["Watchdog", "InfoInhibitor"]
+   */
+  readonly intentionallyUnrouted?: string[];
+  /**
+   * "An alert with these labels goes to these receivers": checked at every synth.
+   * @default []
+   */
+  readonly expectations?: RoutingExpectation[];
+  /**
+   * Teams' own routing, delivered as AlertmanagerConfig resources in their namespaces.
+   * @default []
+   */
+  readonly teams?: TeamRouting[];
+  /**
+   * How the operator scopes team routes: `OnNamespace` adds `namespace="<team namespace>"` to each team's route.
+   * @default "OnNamespace"
+   */
+  readonly teamMatcherStrategy?: 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None';
 }
 
 export interface NodeExporterValues {

@@ -75,6 +75,7 @@ function summaryOf(stack: RenderedStack): string {
     '',
     ...(warnings.length ? warnings : ['None.']),
     '',
+    ...stack.reports,
   ].join('\n');
 }
 

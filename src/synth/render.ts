@@ -1,6 +1,8 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import type { Diagnostic } from '../analyze/diagnostic';
+import { analyzeRouting, alertProfiles } from '../analyze/routing';
 import { analyzeRules } from '../analyze/rules';
+import { NAMES } from '../components/names';
 import { componentOf } from '../components/component';
 import type { StackDefinition } from '../stack/definition';
 import { StackError, type StackProblem } from '../stack/errors';
@@ -24,6 +26,8 @@ export interface RenderedStack {
   readonly objects: RenderedObject[];
   /** What the analyzers found that does not stop the synth. */
   readonly warnings: Diagnostic[];
+  /** Markdown sections the analyzers wrote for the reviewer. */
+  readonly reports: string[];
 }
 
 export interface RenderOptions {
@@ -49,21 +53,34 @@ export function buildStack(input: RenderInput, app: App = new App({ outdir: 'unu
 export function renderStack(input: RenderInput, options: RenderOptions = {}): RenderedStack {
   const stack = buildStack(input);
   const objects = renderObjects(stack);
-  const diagnostics = analyzeStack(stack, options);
+  const { diagnostics, reports } = analyzeStack(stack, options);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new StackError(stack.values.name, errors.map((d) => ({ field: d.where, message: d.message, fix: d.fix })));
-  return { name: stack.values.name, source: input.source, objects, warnings: diagnostics };
+  return { name: stack.values.name, source: input.source, objects, warnings: diagnostics, reports };
+}
+
+export interface StackAnalysis {
+  readonly diagnostics: Diagnostic[];
+  /** Markdown sections for SUMMARY.md (e.g. where every alert goes). */
+  readonly reports: string[];
 }
 
 /** Every analyzer over the stack's model (never over YAML). */
-export function analyzeStack(stack: ObservabilityStack, options: RenderOptions = {}): Diagnostic[] {
+export function analyzeStack(stack: ObservabilityStack, options: RenderOptions = {}): StackAnalysis {
   stack.finalize();
-  return analyzeRules(stack.rules.effective(), {
+  const v = stack.values;
+  const sources = stack.rules.effective();
+  const diagnostics = analyzeRules(sources, {
     knownMetrics: stack.knownMetrics(),
-    scrapeInterval: stack.values.prometheus.scrapeInterval,
-    evaluationInterval: stack.values.prometheus.evaluationInterval,
+    scrapeInterval: v.prometheus.scrapeInterval,
+    evaluationInterval: v.prometheus.evaluationInterval,
     strict: options.strict ?? false,
   });
+  if (!v.alertmanager.enabled) return { diagnostics, reports: [] };
+  // Prometheus adds its external labels to every alert it sends, and the operator a `prometheus` label.
+  const externalLabels = { ...v.prometheus.externalLabels, cluster: v.common.clusterName, prometheus: `${v.common.namespace}/${NAMES.prometheusCr}` };
+  const routing = analyzeRouting(v.alertmanager, alertProfiles(sources, externalLabels));
+  return { diagnostics: [...diagnostics, ...routing.diagnostics], reports: [routing.report] };
 }
 
 export function renderObjects(stack: ObservabilityStack): RenderedObject[] {
