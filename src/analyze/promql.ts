@@ -37,6 +37,8 @@ export interface ParsedExpression {
   readonly syntaxErrors: SyntaxProblem[];
   readonly metrics: SelectedMetric[];
   readonly ranges: RangeUse[];
+  /** Every label name the expression mentions (in matchers and groupings). */
+  readonly labelNames: string[];
   /** Undefined when the expression has syntax errors. */
   readonly resultLabels: LabelSet | undefined;
 }
@@ -151,9 +153,11 @@ export function parsePromQL(source: string): ParsedExpression {
   const syntaxErrors: SyntaxProblem[] = [];
   const metrics: SelectedMetric[] = [];
   const ranges: RangeUse[] = [];
+  const labelNames = new Set<string>();
   tree.iterate({
     enter: (ref) => {
       if (ref.type.isError) syntaxErrors.push({ column: ref.from + 1, near: source.slice(Math.max(0, ref.from - 10), ref.from + 10) });
+      if (ref.name === 'LabelName') labelNames.add(source.slice(ref.from, ref.to));
       if (ref.name === 'VectorSelector') {
         const name = metricNameOf(ref.node, source);
         if (name) metrics.push({ name, column: ref.from + 1 });
@@ -254,7 +258,7 @@ export function parsePromQL(source: string): ParsedExpression {
   };
 
   const resultLabels = syntaxErrors.length ? undefined : flow(tree.topNode);
-  return { source, syntaxErrors, metrics, ranges, resultLabels };
+  return { source, syntaxErrors, metrics, ranges, labelNames: [...labelNames].sort(), resultLabels };
 }
 
 const EXPRESSION_NODES = new Set([

@@ -13,7 +13,12 @@ export interface AlertProfile {
   readonly known: ReadonlyMap<string, string>;
   /** Labels of the expression's result, whose values are not known. */
   readonly dynamic: LabelSet;
+  /** For an open result: the labels it plausibly carries (target labels, and those its expression names). */
+  readonly plausible: ReadonlySet<string>;
 }
+
+/** The labels Prometheus' Kubernetes service discovery puts on every target of this stack. */
+const TARGET_LABELS = ['job', 'instance', 'namespace', 'pod', 'service', 'endpoint', 'container', 'node'];
 
 export interface RoutingInput {
   readonly receivers: readonly Receiver[];
@@ -32,11 +37,15 @@ type Tri = 'yes' | 'no' | 'maybe';
 export function alertProfiles(sources: readonly RuleSource[], externalLabels: Record<string, string>): AlertProfile[] {
   return sources.flatMap((s) =>
     s.groups.flatMap((g) =>
-      g.rules.filter(isAlert).map((a) => ({
-        alert: a.alert,
-        known: new Map(Object.entries({ ...externalLabels, ...a.labels, severity: a.severity, alertname: a.alert })),
-        dynamic: parsePromQL(a.expr).resultLabels ?? { kind: 'open', removed: new Set<string>(), added: new Set<string>() },
-      })),
+      g.rules.filter(isAlert).map((a) => {
+        const expression = parsePromQL(a.expr);
+        return {
+          alert: a.alert,
+          known: new Map(Object.entries({ ...externalLabels, ...a.labels, severity: a.severity, alertname: a.alert })),
+          dynamic: expression.resultLabels ?? { kind: 'open', removed: new Set<string>(), added: new Set<string>() },
+          plausible: new Set([...TARGET_LABELS, ...expression.labelNames]),
+        };
+      }),
     ),
   );
 }
@@ -45,7 +54,7 @@ function mayCarry(profile: AlertProfile, label: string): boolean {
   if (profile.known.has(label)) return true;
   const d = profile.dynamic;
   if (d.kind === 'closed') return d.labels.has(label);
-  if (d.kind === 'open') return (!d.removed.has(label) || d.added.has(label)) && !label.startsWith('__');
+  if (d.kind === 'open') return d.added.has(label) || (!d.removed.has(label) && profile.plausible.has(label));
   return false;
 }
 

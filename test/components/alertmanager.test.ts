@@ -12,13 +12,27 @@ describe('alertmanager component', () => {
     expect(at(alertmanager, 'spec.configSecret')).toBe('alertmanager-main-config');
   });
 
-  test('the minimal config routes Watchdog to the null receiver and lets critical inhibit warning', () => {
+  test('the default config routes Watchdog to the null receiver and lets critical inhibit warning', () => {
     const parsed = parse(config);
     expect(parsed.route.receiver).toBe('null');
-    expect(parsed.route.routes).toContainEqual({ receiver: 'null', matchers: ['alertname = "Watchdog"'] });
+    expect(parsed.route.routes).toContainEqual({ receiver: 'null', matchers: ['alertname="Watchdog"'] });
     expect(parsed.inhibit_rules[0]).toEqual({
-      source_matchers: ['severity = "critical"'], target_matchers: ['severity =~ "warning|info"'], equal: ['namespace', 'alertname'],
+      source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['namespace', 'alertname'],
     });
+  });
+
+  test('receivers read credentials from Secrets the Alertmanager mounts, and team configs are selected', () => {
+    const routed = render({
+      alertmanager: {
+        receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pd', key: 'key' } }],
+        route: { receiver: 'pager' },
+        teams: [{ namespace: 'shop', receivers: [{ name: 'null', type: 'null' }], route: { receiver: 'null' } }],
+      },
+    });
+    const spec = at(find(routed, 'Alertmanager', 'main'), 'spec') as Record<string, unknown>;
+    expect(spec.secrets).toEqual(['pd']);
+    expect(spec.alertmanagerConfigNamespaceSelector).toEqual({});
+    expect(find(routed, 'AlertmanagerConfig', 'shop-routing')).toBeDefined();
   });
 
   testWithTool('amtool', 'amtool check-config accepts the generated config', () => {

@@ -1,0 +1,136 @@
+import { parse } from 'yaml';
+import type { AlertmanagerValues } from '../../src';
+import { routeLabels } from '../../src/analyze/routing';
+import { at, find, render, renderError } from '../helpers';
+import { runTool, testWithTool } from '../tools';
+
+const incident = { name: 'incident', type: 'webhook' as const, url: 'https://incidents.example.com/hook', bearerToken: { name: 'incident', key: 'token' } };
+const pager = { name: 'pager', type: 'pagerduty' as const, routingKey: { name: 'pd', key: 'key' } };
+const nullReceiver = { name: 'null', type: 'null' as const };
+const base: AlertmanagerValues = {
+  receivers: [nullReceiver, incident, pager],
+  route: {
+    receiver: 'incident',
+    groupBy: ['alertname', 'namespace'],
+    routes: [
+      { receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] },
+      { receiver: 'pager', matchers: ['severity="critical"'], continue: true },
+    ],
+  },
+};
+const codes = (alertmanager: AlertmanagerValues) => render({ alertmanager }).warnings.map((w) => w.code);
+const warningsOf = (alertmanager: AlertmanagerValues, code: string) => render({ alertmanager }).warnings.filter((w) => w.code === code);
+
+describe('routing analyzer', () => {
+  test('a sound routing tree has nothing to report', () => {
+    expect(codes(base)).toEqual([]);
+  });
+
+  test('alerts that reach only the null receiver are reported, unless declared intentional', () => {
+    const route = { ...base.route!, routes: [...base.route!.routes!, { receiver: 'null', matchers: ['alertname="TargetDown"'] }] };
+    const [warning] = warningsOf({ ...base, route: { ...route, routes: [route.routes[0], route.routes[2], route.routes[1]] } }, 'routing/only-null');
+    expect(warning.where).toBe('alert TargetDown (warning)');
+    expect(warning.message).toContain('reaches only the null receiver');
+    expect(warningsOf({ ...base, route: { ...route, routes: [route.routes[0], route.routes[2], route.routes[1]] }, intentionallyUnrouted: ['Watchdog', 'InfoInhibitor', 'TargetDown'] }, 'routing/only-null')).toEqual([]);
+  });
+
+  test('with no receiver but null, one warning says nobody is notified', () => {
+    expect(codes({})).toEqual(['routing/no-receivers']);
+  });
+
+  test('a route that an earlier sibling without continue always catches is shadowed', () => {
+    const [warning] = warningsOf({
+      ...base,
+      route: { receiver: 'incident', routes: [{ receiver: 'pager', matchers: ['severity="critical"'] }, { receiver: 'null', matchers: ['severity="critical"', 'namespace="shop"'] }, { receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] }] },
+    }, 'routing/shadowed-route');
+    expect(warning.where).toBe('alertmanager.route.routes[1]');
+    expect(warning.message).toContain('can never match: alertmanager.route.routes[0] comes first, has no continue');
+  });
+
+  test('a receiver no route uses is reported', () => {
+    const [warning] = warningsOf({ ...base, receivers: [...base.receivers!, { name: 'email', type: 'email', to: 'ops@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587' }] }, 'routing/unused-receiver');
+    expect(warning.message).toBe("receiver 'email' is used by no route");
+  });
+
+  test('group_by on a label none of the routed alerts carries is reported', () => {
+    const [warning] = warningsOf({ ...base, route: { ...base.route!, routes: [base.route!.routes![0], { receiver: 'pager', matchers: ['alertname="KubeAPIDown"'], groupBy: ['pod'] }] } }, 'routing/group-by-missing-label');
+    expect(warning.message).toContain("groups by 'pod', which none of the 1 alerts reaching it carries");
+  });
+
+  test('a matcher on a label no alert carries is reported', () => {
+    const [warning] = warningsOf({ ...base, route: { ...base.route!, routes: [...base.route!.routes!, { receiver: 'pager', matchers: ['tema="shop"'] }] } }, 'routing/unknown-label');
+    expect(warning.message).toContain("matcher 'tema=\"shop\"' is on label 'tema', which no alert of the stack carries");
+  });
+
+  test('an inhibit rule whose equal label both sides lack is reported (it inhibits across the cluster)', () => {
+    const [warning] = warningsOf({ ...base, inhibitRules: [{ sourceMatchers: ['alertname="KubeAPIDown"'], targetMatchers: ['alertname="KubeSchedulerDown"'], equal: ['namespace'] }] }, 'routing/inhibit-missing-label');
+    expect(warning.message).toContain("equal label 'namespace' is missing on both sides");
+    expect(warning.message).toContain('KubeAPIDown -> KubeSchedulerDown');
+    // The default rules are sound: a critical alert silencing its own warning variant is tied by alertname.
+    expect(warningsOf(base, 'routing/inhibit-missing-label')).toEqual([]);
+  });
+
+  test('declared expectations are checked, and a wrong one stops the synth with what was found', () => {
+    // A matching child route takes the alert, continue or not: the parent's receiver is only the fallback.
+    const ok = { ...base, expectations: [{ labels: { alertname: 'KubeAPIDown', severity: 'critical' }, receivers: ['pager'] }] };
+    expect(codes(ok)).toEqual([]);
+    const message = renderError({ alertmanager: { ...base, expectations: [{ labels: { alertname: 'KubeAPIDown', severity: 'critical' }, receivers: ['pager', 'incident'] }] } });
+    expect(message).toContain('alertmanager.expectations[0]: an alert with {"alertname":"KubeAPIDown","severity":"critical"} goes to [pager], not [pager, incident]');
+  });
+
+  test('unknown receivers, bad matchers and unknown time intervals are errors', () => {
+    const message = renderError({ alertmanager: { ...base, route: { receiver: 'incident', routes: [{ receiver: 'pagr', matchers: ['severity=="critical"'], muteTimeIntervals: ['weekends'] }] } } });
+    expect(message).toContain("alertmanager.route.routes[0]: receiver 'pagr' is not defined");
+    expect(message).toContain("'severity==\"critical\"' is not a matcher");
+    expect(message).toContain("time interval 'weekends' is not defined");
+  });
+
+  test('team routes under OnNamespace can never see cluster-level alerts, and the synth says so', () => {
+    const team = { namespace: 'shop', receivers: [{ name: 'shop', type: 'slack' as const, apiUrl: { name: 'slack', key: 'url' }, channel: '#shop' }], route: { receiver: 'shop' } };
+    const [warning] = warningsOf({ ...base, teams: [team] }, 'routing/team-namespace-scope');
+    expect(warning.message).toContain('the operator adds namespace="shop" to this team\'s routes');
+    expect(warning.message).toContain('KubeAPIDown');
+    expect(warningsOf({ ...base, teams: [team], teamMatcherStrategy: 'None' }, 'routing/team-namespace-scope')).toEqual([]);
+  });
+
+  test('the summary shows the routing tree and which alerts may reach each receiver', () => {
+    const report = render({ alertmanager: base }).reports.join('\n');
+    expect(report).toContain('incident\n  - null {alertname=~"Watchdog|InfoInhibitor"}\n  - pager {severity="critical"} (continue)');
+    expect(report).toMatch(/^\| pager \| .*KubeAPIDown.*\|$/m);
+    expect(report).not.toMatch(/^\| pager \| .*NodeCPUHighUsage.*\|$/m);
+  });
+});
+
+describe('the routing of the teams example stack', () => {
+  const { loadStackFile } = require('../../src/synth/load');
+  const { renderStack } = require('../../src/synth/render');
+  const path = require('path');
+  const stack = renderStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
+  const config = parse(at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData')['alertmanager.yaml' as never] as string);
+  const values = require('../../stacks/teams').default.values.alertmanager;
+
+  testWithTool('amtool', 'amtool check-config accepts the generated configuration', () => {
+    const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': require('../../src/synth/files').toYaml(config) });
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  testWithTool('amtool', 'amtool config routes test agrees with every declared expectation', () => {
+    const yaml = require('../../src/synth/files').toYaml(config);
+    for (const expectation of values.expectations) {
+      const labels = Object.entries(expectation.labels as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+      const result = runTool('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yaml', ...labels], { 'alertmanager.yaml': yaml });
+      expect([labels.join(' '), result.stdout.trim()]).toEqual([labels.join(' '), expectation.receivers.join(',')]);
+      expect(routeLabels(values.route, expectation.labels)).toEqual(expectation.receivers);
+    }
+  });
+
+  test('the team routing is an AlertmanagerConfig in the team namespace, selected by the Alertmanager', () => {
+    const team = find(stack, 'AlertmanagerConfig', 'shop-routing');
+    expect(at(team, 'metadata.namespace')).toBe('shop');
+    expect(at(team, 'spec.receivers.0.name')).toBe('shop-slack');
+    const selector = at(find(stack, 'Alertmanager', 'main'), 'spec.alertmanagerConfigSelector.matchLabels') as Record<string, string>;
+    expect(at(team, 'metadata.labels')).toMatchObject(selector);
+    expect(at(find(stack, 'Alertmanager', 'main'), 'spec.alertmanagerConfigMatcherStrategy')).toEqual({ type: 'OnNamespace' });
+  });
+});
