@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import type { ResolvedValues } from './defaults';
 import type { StackProblem } from './errors';
 import { closestNames } from './suggest';
+import { checkReceivers } from '../alerting/receivers';
 import type { ResourceValues } from './values';
 import schema from './stack-values.schema.json';
 
@@ -183,6 +184,13 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
       check(PROM_NAME.test(record.record), `${at}.records[${j}].record`, `'${record.record}' is not a valid metric name`, 'use letters, digits, "_" and ":" (level:metric:operations)');
       check(record.expr.trim() !== '', `${at}.records[${j}].expr`, 'must not be empty');
     });
+  });
+
+  // Credentials only by Secret reference: a value that looks like one in any other field is an error.
+  problems.push(...checkReceivers(v.alertmanager.receivers, 'alertmanager.receivers'));
+  v.alertmanager.teams.forEach((team, i) => {
+    dnsLabel(team.namespace, `alertmanager.teams[${i}].namespace`, 'namespace name');
+    problems.push(...checkReceivers(team.receivers, `alertmanager.teams[${i}].receivers`));
   });
 
   v.patches.forEach((patch, i) => {
