@@ -24,5 +24,8 @@ export function resolveValues(values: StackValues, stackName: string): ResolvedV
     ...merged,
     name: stackName,
     common: { ...merged.common, clusterName: values.common?.clusterName ?? stackName },
+    // A routing tree is replaced as a whole: merging it into the default tree would keep routes to receivers
+    // the stack may not even define.
+    alertmanager: { ...merged.alertmanager, route: values.alertmanager?.route ?? DEFAULT_VALUES.alertmanager.route },
   };
 }
