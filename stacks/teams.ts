@@ -1,6 +1,7 @@
 // Alert routing for several teams, as in our reference talk: every alert goes to the incident tool's webhook
-// (bearer token from a Secret), critical alerts continue to PagerDuty, Watchdog goes to a heartbeat, the platform
-// team gets its own Slack channel, and the shop team routes its namespace itself (an AlertmanagerConfig).
+// (bearer token from a Secret), critical alerts continue to PagerDuty, Watchdog goes to the null receiver, the
+// platform team gets its own Slack channel (quiet at night), and the shop team routes its namespace itself (an
+// AlertmanagerConfig).
 // `npx o11y synth stacks/teams.ts` proves where every alert goes: see dist/teams/SUMMARY.md.
 import { defineStack } from 'cdk8s-o11y';
 
@@ -16,7 +17,6 @@ export default defineStack({
         bearerToken: { name: 'alertmanager-incident-tool', key: 'token' },
       },
       { name: 'pagerduty', type: 'pagerduty', routingKey: { name: 'alertmanager-pagerduty', key: 'routing-key' } },
-      { name: 'heartbeat', type: 'webhook', url: 'https://heartbeat.example.com/ping/eu-prod-1', sendResolved: false },
       { name: 'platform-slack', type: 'slack', apiUrl: { name: 'alertmanager-slack', key: 'webhook-url' }, channel: '#platform-alerts' },
     ],
     route: {
@@ -26,15 +26,15 @@ export default defineStack({
       groupInterval: '5m',
       repeatInterval: '4h',
       routes: [
-        { receiver: 'heartbeat', matchers: ['alertname="Watchdog"'], groupWait: '0s', repeatInterval: '1m' },
-        { receiver: 'null', matchers: ['alertname="InfoInhibitor"'] },
+        { receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] },
         { receiver: 'pagerduty', matchers: ['severity="critical"'], continue: true },
-        { receiver: 'platform-slack', matchers: ['namespace=~"monitoring|kube-system"'], continue: true },
+        { receiver: 'platform-slack', matchers: ['namespace=~"monitoring|kube-system"'], continue: true, muteTimeIntervals: ['night'] },
         { receiver: 'incident-tool' },
       ],
     },
+    timeIntervals: [{ name: 'night', times: [{ startTime: '22:00', endTime: '24:00' }, { startTime: '00:00', endTime: '07:00' }], location: 'Europe/Berlin' }],
     expectations: [
-      { labels: { alertname: 'Watchdog', severity: 'none' }, receivers: ['heartbeat'] },
+      { labels: { alertname: 'Watchdog', severity: 'none' }, receivers: ['null'] },
       { labels: { alertname: 'KubeAPIDown', severity: 'critical' }, receivers: ['pagerduty', 'incident-tool'] },
       { labels: { alertname: 'PrometheusRuleFailures', severity: 'critical', namespace: 'monitoring' }, receivers: ['pagerduty', 'platform-slack', 'incident-tool'] },
       { labels: { alertname: 'KubePodCrashLooping', severity: 'warning', namespace: 'shop' }, receivers: ['incident-tool'] },

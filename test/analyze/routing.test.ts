@@ -109,6 +109,11 @@ describe('the routing of the teams example stack', () => {
   const config = parse(at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData')['alertmanager.yaml' as never] as string);
   const values = require('../../stacks/teams').default.values.alertmanager;
 
+  test('time intervals are rendered for Alertmanager and referenced by name', () => {
+    expect(config.time_intervals).toEqual([{ name: 'night', time_intervals: [{ location: 'Europe/Berlin', times: [{ end_time: '24:00', start_time: '22:00' }, { end_time: '07:00', start_time: '00:00' }] }] }]);
+    expect(config.route.routes[2].mute_time_intervals).toEqual(['night']);
+  });
+
   testWithTool('amtool', 'amtool check-config accepts the generated configuration', () => {
     const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': require('../../src/synth/files').toYaml(config) });
     expect(result.output).toContain('SUCCESS');
