@@ -15,3 +15,5 @@ export { RuleSet, type RuleSource } from './rules/rule-set';
 export { analyzeStack, type RenderOptions } from './synth/render';
 export { parsePromQL, type LabelSet, type ParsedExpression } from './analyze/promql';
 export type { Diagnostic } from './analyze/diagnostic';
+export { dashboard, timeseries, stat, table, query, labelVariable, DATASOURCE, CLUSTER, DashboardBuilder, RowBuilder } from './dashboards/house';
+export type { Dashboard, DashboardJson, DashboardPanel } from './dashboards/model';

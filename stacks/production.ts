@@ -34,6 +34,8 @@ export default defineStack(
       rootUrl: 'https://grafana.example.com/',
       dashboardNamespaces: 'all',
       ingressNamespaces: ['ingress-nginx'],
+      dashboardFiles: ['../dashboards/checkout.json'],
+      dashboardFolder: 'Shop',
     },
     kubeStateMetrics: { metricLabelsAllowlist: { pods: ['app', 'team'], namespaces: ['team'] } },
     applications: [

@@ -1,6 +1,9 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { containerResources, containerSecurityContext, podSecurityContext } from '../k8s/pod';
+import type { DashboardSet } from '../dashboards/dashboard-set';
+import { buildDashboard } from '../dashboards/model';
+import type { DashboardBuilder } from '../dashboards/house';
 import type { RuleSet } from '../rules/rule-set';
 import type { RuleGroupDefinition } from '../rules/types';
 import type { ResolvedValues } from '../stack/defaults';
@@ -28,6 +31,8 @@ export interface StackContext {
   readonly namespace: string;
   /** Where components put their rules; the stack renders them into PrometheusRule objects. */
   readonly rules: RuleSet;
+  /** Where components put their dashboards; the stack delivers them to Grafana. */
+  readonly dashboards: DashboardSet;
 }
 
 /**
@@ -39,6 +44,7 @@ export abstract class Component extends Construct {
   protected readonly values: ResolvedValues;
   protected readonly namespace: string;
   private readonly ruleSet: RuleSet;
+  private readonly dashboardSet: DashboardSet;
   private readonly metricNames = new Set<string>();
 
   constructor(scope: Construct, componentName: string, context: StackContext) {
@@ -47,6 +53,12 @@ export abstract class Component extends Construct {
     this.values = context.values;
     this.namespace = context.namespace;
     this.ruleSet = context.rules;
+    this.dashboardSet = context.dashboards;
+  }
+
+  /** Dashboards this component brings, into a Grafana folder. */
+  protected addDashboards(folder: string, builders: DashboardBuilder[]): void {
+    for (const builder of builders) this.dashboardSet.add({ json: buildDashboard(builder), folder, component: this.componentName, origin: 'built-in' });
   }
 
   /** The metric names this component's targets expose: its entry in the stack's metric catalogue. */

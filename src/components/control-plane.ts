@@ -4,6 +4,8 @@ import { Component, type StackContext } from './component';
 import { SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from './names';
 import { KUBERNETES_APPS_METRICS, kubernetesAppsRules } from '../rules/catalogue/kubernetes-apps';
 import { KUBERNETES_SYSTEM_METRICS, kubernetesSystemRules } from '../rules/catalogue/kubernetes-system';
+import { kubernetesDashboards } from '../dashboards/catalogue/kubernetes';
+import { kubernetesSystemDashboards } from '../dashboards/catalogue/kubernetes-system';
 
 const KUBELET_TLS = { insecureSkipVerify: true };
 
@@ -19,6 +21,7 @@ export class ControlPlane extends Component {
     this.declareMetrics([...KUBERNETES_APPS_METRICS, ...KUBERNETES_SYSTEM_METRICS]);
     this.addRules('kubernetes-apps-rules', kubernetesAppsRules(v.thresholds, context));
     this.addRules('kubernetes-system-rules', kubernetesSystemRules(v.thresholds, context));
+    this.addDashboards('Kubernetes', [...kubernetesDashboards(context), ...kubernetesSystemDashboards(context)]);
 
     if (v.kubelet.enabled) {
       const kubeletEndpoint = (path: string, extra: Partial<Endpoint> = {}): Endpoint => ({

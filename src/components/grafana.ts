@@ -7,6 +7,7 @@ import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 import { GRAFANA_METRICS, grafanaRules } from '../rules/catalogue/grafana';
+import { monitoringDashboards } from '../dashboards/catalogue/monitoring';
 
 /** The datasource uid every dashboard refers to. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
@@ -31,6 +32,7 @@ export class Grafana extends Component {
     const selector = this.selectorLabels(name);
     this.declareMetrics(GRAFANA_METRICS);
     this.addRules('grafana-rules', grafanaRules(v.thresholds, context));
+    this.addDashboards('Monitoring', monitoringDashboards(context));
     const [[labelKey, labelValue]] = Object.entries(v.dashboardLabel);
 
     serviceAccount(this, meta, true);

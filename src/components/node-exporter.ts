@@ -6,6 +6,7 @@ import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 import { NODE_EXPORTER_METRICS, nodeExporterRules } from '../rules/catalogue/node-exporter';
+import { nodesDashboards } from '../dashboards/catalogue/nodes';
 
 // Virtual interfaces and container filesystems only add noise and cardinality.
 const IGNORED_DEVICES = '^(veth.*|[a-f0-9]{15})$';
@@ -24,6 +25,7 @@ export class NodeExporter extends Component {
     const selector = this.selectorLabels(name);
     this.declareMetrics(NODE_EXPORTER_METRICS);
     this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds, context));
+    this.addDashboards('Nodes', nodesDashboards(context));
 
     serviceAccount(this, meta, false);
     const hostMounts = [

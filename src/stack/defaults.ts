@@ -112,6 +112,10 @@ export const DEFAULT_VALUES = {
     dashboardNamespaces: 'stack' as 'stack' | 'all',
     ingressNamespaces: [] as string[],
     thresholds: DEFAULT_GRAFANA_THRESHOLDS,
+    dashboardFiles: [] as string[],
+    dashboardFolder: 'Custom',
+    dashboardDelivery: 'configmap' as 'configmap' | 'grafana-operator',
+    grafanaOperatorInstanceSelector: { dashboards: 'grafana' } as Record<string, string>,
   },
   controlPlane: {
     kubelet: { enabled: true, cadvisor: true, probes: true },

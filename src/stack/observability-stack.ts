@@ -12,6 +12,10 @@ import { NodeExporter } from '../components/node-exporter';
 import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
 import { UserRules } from '../components/user-rules';
+import { DashboardSet } from '../dashboards/dashboard-set';
+import { loadDashboardFiles } from '../dashboards/dashboard-files';
+import { deliverDashboard } from '../dashboards/delivery';
+import type { Dashboard } from '../dashboards/model';
 import { loadRuleFiles } from '../rules/rule-files';
 import { RuleSet } from '../rules/rule-set';
 import { addRuleObjects } from './rule-objects';
@@ -52,6 +56,9 @@ export class ObservabilityStack extends Chart {
   readonly values: ResolvedValues;
   /** Every rule of the stack; `rules.disable(name)` and `rules.override(name, ...)` change the catalogue. */
   readonly rules: RuleSet;
+  /** Every dashboard of the stack. */
+  readonly dashboardSet = new DashboardSet();
+  private finalized = false;
   private readonly patchList: RegisteredPatch[] = [];
   private readonly context: StackContext;
   private extra?: ExtraObjects;
@@ -66,7 +73,7 @@ export class ObservabilityStack extends Chart {
     super(scope, values.name, { disableResourceNameHashes: true, labels: values.common.labels });
     this.values = values;
     this.rules = new RuleSet(values.rules);
-    this.context = { values, namespace: values.common.namespace, rules: this.rules };
+    this.context = { values, namespace: values.common.namespace, rules: this.rules, dashboards: this.dashboardSet };
 
     new Namespace(this, this.context);
     if (values.prometheusOperator.enabled) new PrometheusOperator(this, this.context);
@@ -74,7 +81,12 @@ export class ObservabilityStack extends Chart {
     if (values.alertmanager.enabled) new Alertmanager(this, this.context);
     if (values.nodeExporter.enabled) new NodeExporter(this, this.context);
     if (values.kubeStateMetrics.enabled) new KubeStateMetrics(this, this.context);
-    if (values.grafana.enabled) new Grafana(this, this.context);
+    if (values.grafana.enabled) {
+      new Grafana(this, this.context);
+      for (const json of loadDashboardFiles(values.grafana.dashboardFiles, props.baseDir ?? process.cwd(), values.name)) {
+        this.dashboardSet.add({ json, folder: values.grafana.dashboardFolder, component: 'grafana', origin: 'grafana.dashboardFiles' });
+      }
+    }
     new ControlPlane(this, this.context);
     if (values.applications.length) new Applications(this, this.context);
     const userGroups = [...values.rules.groups, ...loadRuleFiles(values.rules.files, props.baseDir ?? process.cwd(), values.name)];
@@ -121,11 +133,35 @@ export class ObservabilityStack extends Chart {
     return new Set([...this.components.flatMap((c) => c.metrics), ...records, ...this.values.rules.knownMetrics]);
   }
 
-  /** Last step before rendering: turns the rules into PrometheusRule objects. Idempotent. */
+  /** The dashboards Grafana gets (none when Grafana is disabled). */
+  dashboards(): Dashboard[] {
+    return this.values.grafana.enabled ? this.dashboardSet.all() : [];
+  }
+
+  /** Last step before rendering: rules into PrometheusRule objects, dashboards into their delivery objects. Idempotent. */
   finalize(): void {
+    if (this.finalized) return;
     const problems = this.rules.problems();
+    const byUid = new Map<string, Dashboard>();
+    for (const dashboard of this.dashboards()) {
+      const first = byUid.get(dashboard.json.uid);
+      if (first) problems.push({ field: `dashboard '${dashboard.json.title}' (${dashboard.origin})`, message: `uid '${dashboard.json.uid}' is also the uid of '${first.json.title}' (${first.origin})`, fix: 'give every dashboard its own uid' });
+      byUid.set(dashboard.json.uid, dashboard);
+    }
     if (problems.length) throw new StackError(this.values.name, problems);
     addRuleObjects(this.components, this.rules, this.values);
+    for (const dashboard of this.dashboards()) {
+      const owner = this.components.find((c) => c.componentName === dashboard.component)!;
+      problems.push(...deliverDashboard(owner, dashboard, this.values, {
+        'app.kubernetes.io/name': 'grafana-dashboard',
+        'app.kubernetes.io/instance': this.values.name,
+        'app.kubernetes.io/component': 'dashboard',
+        'app.kubernetes.io/part-of': 'cdk8s-o11y',
+        'app.kubernetes.io/managed-by': 'cdk8s-o11y',
+      }));
+    }
+    if (problems.length) throw new StackError(this.values.name, problems);
+    this.finalized = true;
   }
 
   /** The registered patches, in order. */

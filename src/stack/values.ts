@@ -288,6 +288,28 @@ export interface GrafanaValues {
    * @default []
    */
   readonly ingressNamespaces?: string[];
+  /**
+   * Your dashboards: Grafana JSON exports and TypeScript modules (default export: a DashboardBuilder or an array of
+   * them), files or folders relative to the stack file. JSON is checked and normalized to the house conventions.
+   * @default []
+   */
+  readonly dashboardFiles?: string[];
+  /**
+   * Grafana folder of the dashboards from dashboardFiles.
+   * @default "Custom"
+   */
+  readonly dashboardFolder?: string;
+  /**
+   * How dashboards reach Grafana: ConfigMaps for the dashboard sidecar, or grafana-operator GrafanaDashboard resources
+   * (gzip-compressed, for dashboards too large for a ConfigMap).
+   * @default "configmap"
+   */
+  readonly dashboardDelivery?: 'configmap' | 'grafana-operator';
+  /**
+   * With grafana-operator delivery: the labels of the Grafana resources that get the dashboards.
+   * @default { "dashboards": "grafana" }
+   */
+  readonly grafanaOperatorInstanceSelector?: Record<string, string>;
 }
 
 export interface KubeletMonitorValues {

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { StackError, type StackProblem } from '../stack/errors';
+import { dashboardText } from '../dashboards/model';
 import type { RenderedStack } from './render';
 
 /** First-line marker of every file a synth writes; only files carrying it are ever replaced or removed. */
@@ -43,6 +44,11 @@ export function stackFiles(stack: RenderedStack): OutputFile[] {
     files.set(path, { content: header + toYaml(manifest), what });
   }
   if (problems.length) throw new StackError(stack.name, problems);
+  // Dashboards also as pretty JSON, so that a panel change is a readable diff; the first key marks them generated.
+  for (const dashboard of stack.dashboards) {
+    const path = `${stack.name}/dashboards/${dashboard.json.uid}.json`;
+    files.set(path, { content: dashboardText({ '//': `${GENERATED_MARKER} from ${stack.source}; Grafana folder: ${dashboard.folder}`, ...dashboard.json }), what: `dashboard ${dashboard.json.uid}` });
+  }
   const summary = { path: `${stack.name}/SUMMARY.md`, content: summaryOf(stack) };
   return [...[...files.entries()].map(([path, f]) => ({ path, content: f.content })), summary].sort((a, b) => (a.path < b.path ? -1 : 1));
 }

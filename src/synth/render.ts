@@ -1,7 +1,9 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import type { Diagnostic } from '../analyze/diagnostic';
 import { analyzeRouting, alertProfiles } from '../analyze/routing';
+import { analyzeDashboards } from '../analyze/dashboards';
 import { analyzeRules } from '../analyze/rules';
+import type { Dashboard } from '../dashboards/model';
 import { NAMES } from '../components/names';
 import { componentOf } from '../components/component';
 import type { StackDefinition } from '../stack/definition';
@@ -28,6 +30,8 @@ export interface RenderedStack {
   readonly warnings: Diagnostic[];
   /** Markdown sections the analyzers wrote for the reviewer. */
   readonly reports: string[];
+  /** Dashboards, also written to dist/ as readable JSON. */
+  readonly dashboards: Dashboard[];
 }
 
 export interface RenderOptions {
@@ -56,7 +60,7 @@ export function renderStack(input: RenderInput, options: RenderOptions = {}): Re
   const { diagnostics, reports } = analyzeStack(stack, options);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new StackError(stack.values.name, errors.map((d) => ({ field: d.where, message: d.message, fix: d.fix })));
-  return { name: stack.values.name, source: input.source, objects, warnings: diagnostics, reports };
+  return { name: stack.values.name, source: input.source, objects, warnings: diagnostics, reports, dashboards: stack.dashboards() };
 }
 
 export interface StackAnalysis {
@@ -70,17 +74,24 @@ export function analyzeStack(stack: ObservabilityStack, options: RenderOptions =
   stack.finalize();
   const v = stack.values;
   const sources = stack.rules.effective();
-  const diagnostics = analyzeRules(sources, {
-    knownMetrics: stack.knownMetrics(),
-    scrapeInterval: v.prometheus.scrapeInterval,
-    evaluationInterval: v.prometheus.evaluationInterval,
-    strict: options.strict ?? false,
-  });
+  const diagnostics = [
+    ...analyzeRules(sources, {
+      knownMetrics: stack.knownMetrics(),
+      scrapeInterval: v.prometheus.scrapeInterval,
+      evaluationInterval: v.prometheus.evaluationInterval,
+      strict: options.strict ?? false,
+    }),
+    ...dashboardDiagnostics(stack, options),
+  ];
   if (!v.alertmanager.enabled) return { diagnostics, reports: [] };
   // Prometheus adds its external labels to every alert it sends, and the operator a `prometheus` label.
   const externalLabels = { ...v.prometheus.externalLabels, cluster: v.common.clusterName, prometheus: `${v.common.namespace}/${NAMES.prometheusCr}` };
   const routing = analyzeRouting(v.alertmanager, alertProfiles(sources, externalLabels));
   return { diagnostics: [...diagnostics, ...routing.diagnostics], reports: [routing.report] };
+}
+
+function dashboardDiagnostics(stack: ObservabilityStack, options: RenderOptions): Diagnostic[] {
+  return analyzeDashboards(stack.dashboards(), stack.knownMetrics(), options.strict ?? false);
 }
 
 export function renderObjects(stack: ObservabilityStack): RenderedObject[] {

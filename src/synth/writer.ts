@@ -13,7 +13,8 @@ function isGenerated(file: string): boolean {
   try {
     const head = Buffer.alloc(200);
     const length = fs.readSync(fd, head, 0, head.length, 0);
-    return head.subarray(0, length).toString('utf8').split('\n', 1)[0].includes(GENERATED_MARKER);
+    // YAML and Markdown carry the marker on their first line, dashboard JSON in its first key (second line).
+    return head.subarray(0, length).toString('utf8').split('\n', 2).join('\n').includes(GENERATED_MARKER);
   } finally {
     fs.closeSync(fd);
   }
