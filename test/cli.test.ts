@@ -161,7 +161,7 @@ describe('cdk8s synth', () => {
     const project = tempDir();
     for (const entry of ['build', 'node_modules', 'package.json', 'cdk8s.yaml']) fs.symlinkSync(path.join(REPO, entry), path.join(project, entry));
     fs.cpSync(path.join(REPO, 'stacks'), path.join(project, 'stacks'), { recursive: true });
-    fs.cpSync(path.join(REPO, 'rules'), path.join(project, 'rules'), { recursive: true });
+    for (const folder of ['rules', 'dashboards']) fs.cpSync(path.join(REPO, folder), path.join(project, folder), { recursive: true });
     const cdk8s = spawnSync(path.join(REPO, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', path.join(tempDir(), 'cdk8s.out')], {
       cwd: project, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });

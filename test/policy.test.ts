@@ -77,7 +77,7 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
     }
     for (const m of stack.objects.filter((o) => o.manifest.kind === 'ServiceMonitor' && !['control-plane', 'applications'].includes(o.component)).map((o) => o.manifest)) {
       const selector = at(m, 'spec.selector.matchLabels') as Record<string, string>;
-      const targets = services.filter((s) => matches(selector, s.metadata.labels as Record<string, string>));
+      const targets = services.filter((s) => matches(selector, at(s, "metadata.labels") as Record<string, string>));
       expect([m.metadata.name, targets.map((t) => t.metadata.name)]).toEqual([m.metadata.name, [m.metadata.name]]);
       const ports = (at(targets[0], 'spec.ports') as Array<{ name: string }>).map((p) => p.name);
       for (const endpoint of at(m, 'spec.endpoints') as Array<{ port: string }>) expect(ports).toContain(endpoint.port);

@@ -106,7 +106,7 @@ describe('the routing of the teams example stack', () => {
   const { renderStack } = require('../../src/synth/render');
   const path = require('path');
   const stack = renderStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
-  const config = parse(at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData')['alertmanager.yaml' as never] as string);
+  const config = parse((at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml']);
   const values = require('../../stacks/teams').default.values.alertmanager;
 
   test('time intervals are rendered for Alertmanager and referenced by name', () => {

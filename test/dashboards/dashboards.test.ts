@@ -87,7 +87,7 @@ describe('delivery', () => {
       for (const r of resources) expect(schemas().validate(r.manifest)).toEqual([]);
       const json = JSON.parse(gunzipSync(Buffer.from(at(resources[0].manifest, 'spec.gzipJson') as string, 'base64')).toString());
       expect(json.uid).toBe(operator.dashboards[0].json.uid);
-      expect(operator.objects.some((o) => o.manifest.kind === 'ConfigMap' && o.manifest.metadata.name.startsWith('grafana-dashboard-'))).toBe(false);
+      expect(operator.objects.filter((o) => o.manifest.kind === 'ConfigMap' && at(o.manifest, 'metadata.labels.grafana_dashboard'))).toEqual([]);
     });
   });
 });
