@@ -1,7 +1,7 @@
 // Rule files a stack picks up (`rules.files`): Prometheus rule-file YAML, and TypeScript rule modules.
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { StackError, type StackProblem } from '../stack/errors';
 import { prepareModuleLoading } from '../synth/module-hooks';
@@ -51,9 +51,16 @@ const RULE_FILE_SCHEMA = {
   },
 };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateRuleFile = ajv.compile(RULE_FILE_SCHEMA);
-const validateGroups = ajv.compile({ definitions: valuesSchema.definitions, $ref: '#/definitions/RuleGroupDefinition' });
+// Compiled on first use: most stacks have no rule files, and compiling costs time at every synth.
+let validators: { ruleFile: ValidateFunction; groups: ValidateFunction } | undefined;
+function compiledValidators(): { ruleFile: ValidateFunction; groups: ValidateFunction } {
+  const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
+  validators ??= {
+    ruleFile: ajv.compile(RULE_FILE_SCHEMA),
+    groups: ajv.compile({ definitions: valuesSchema.definitions, $ref: '#/definitions/RuleGroupDefinition' }),
+  };
+  return validators;
+}
 const SEVERITIES: Severity[] = ['critical', 'warning', 'info', 'none'];
 
 interface YamlRule {
@@ -99,6 +106,7 @@ function readYaml(file: string, field: string): { groups: RuleGroupDefinition[];
   } catch (error) {
     return { groups: [], problems: [{ field: where(''), message: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` }] };
   }
+  const validateRuleFile = compiledValidators().ruleFile;
   if (!validateRuleFile(content)) {
     // oneOf reports each branch's missing alert/record; the summary below says it once.
     const problems = (validateRuleFile.errors ?? [])
@@ -125,6 +133,7 @@ function readModule(file: string, field: string): { groups: RuleGroupDefinition[
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = (require(file) as { default?: unknown }).default;
   const groups = Array.isArray(exported) ? exported : [exported];
+  const validateGroups = compiledValidators().groups;
   const problems = groups.flatMap((group, i) =>
     validateGroups(group) ? [] : (validateGroups.errors ?? []).map((e) => ({
       field: `${field} (${path.basename(file)}: default export[${i}]${e.instancePath ? `.${pointer(e.instancePath)}` : ''})`,
