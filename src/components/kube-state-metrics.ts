@@ -4,6 +4,12 @@ import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import type { KsmCollector } from '../stack/values';
+import { customResourcePolicyRules, customResourceStateConfig, metricName, monitorResource } from '../ksm/config';
+import { monitorDashboard, monitorRules } from '../ksm/monitor';
+import { toYaml } from '../synth/files';
+
+/** Where the custom-resource-state config is mounted (kube-state-metrics reloads it when it changes). */
+const CR_CONFIG_DIR = '/etc/kube-state-metrics';
 import { Component, type StackContext } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from './names';
 import { KUBE_STATE_METRICS_METRICS, kubeStateMetricsRules } from '../rules/catalogue/kube-state-metrics';
@@ -66,8 +72,19 @@ export class KubeStateMetrics extends Component {
     this.addRules('kube-state-metrics-rules', kubeStateMetricsRules(v.thresholds, context));
     const collectors = [...new Set(v.collectors)].sort();
 
+    const resources = [...v.customResources, ...v.crStatusMonitors.map(monitorResource)];
+    this.declareMetrics(resources.flatMap((r) => r.metrics.map((m) => metricName(r, m))));
+    this.addRules('kube-state-metrics-custom-resources', v.crStatusMonitors.map(monitorRules));
+    this.addDashboards('Custom Resources', v.crStatusMonitors.map(monitorDashboard));
+
     serviceAccount(this, meta, true);
-    clusterRoleFor(this, meta, ksmPolicyRules(collectors));
+    clusterRoleFor(this, meta, [...ksmPolicyRules(collectors), ...customResourcePolicyRules(resources)]);
+    if (resources.length) {
+      new k8s.KubeConfigMap(this, `ConfigMap-${name}-custom-resources`, {
+        metadata: { ...meta, name: `${name}-custom-resources` },
+        data: { 'config.yaml': toYaml(customResourceStateConfig(resources)) },
+      });
+    }
 
     const allowlist = Object.entries(v.metricLabelsAllowlist)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -90,7 +107,9 @@ export class KubeStateMetrics extends Component {
                 '--telemetry-port=8081',
                 `--resources=${collectors.join(',')}`,
                 ...(allowlist.length ? [`--metric-labels-allowlist=${allowlist.join(',')}`] : []),
+                ...(resources.length ? [`--custom-resource-state-config-file=${CR_CONFIG_DIR}/config.yaml`] : []),
               ],
+              ...(resources.length ? { volumeMounts: [{ name: 'custom-resources', mountPath: CR_CONFIG_DIR, readOnly: true }] } : {}),
               ports: [
                 { name: 'http-metrics', containerPort: 8080 },
                 { name: 'telemetry', containerPort: 8081 },
@@ -100,6 +119,7 @@ export class KubeStateMetrics extends Component {
               readinessProbe: httpProbe('/readyz', 'telemetry'),
             }),
           ],
+          ...(resources.length ? { volumes: [{ name: 'custom-resources', configMap: { name: `${name}-custom-resources` } }] } : {}),
         }),
       },
     });

@@ -9,6 +9,7 @@ import { DEFAULT_PROMETHEUS_THRESHOLDS } from '../rules/catalogue/prometheus';
 import { DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS } from '../rules/catalogue/prometheus-operator';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
+import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 import type { AlertOverride, KsmCollector, StackValues, Toleration } from './values';
 
 /** Images and versions: the only place they are written. */
@@ -102,6 +103,9 @@ export const DEFAULT_VALUES = {
     resources: { requests: { cpu: '10m', memory: '190Mi' }, limits: { memory: '250Mi' } },
     metricLabelsAllowlist: {} as Record<string, string[]>,
     thresholds: DEFAULT_KUBE_STATE_METRICS_THRESHOLDS,
+    customResources: [] as CustomResourceState[],
+    crStatusMonitors: [] as CrStatusMonitor[],
+    allowWildcardResources: false,
   },
   grafana: {
     enabled: true,

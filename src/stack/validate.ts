@@ -3,6 +3,7 @@ import type { ResolvedValues } from './defaults';
 import type { StackProblem } from './errors';
 import { closestNames } from './suggest';
 import { checkReceivers } from '../alerting/receivers';
+import { checkCustomResources, checkMonitors, monitorResource } from '../ksm/config';
 import type { ResourceValues } from './values';
 import schema from './stack-values.schema.json';
 
@@ -186,6 +187,9 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
       check(record.expr.trim() !== '', `${at}.records[${j}].expr`, 'must not be empty');
     });
   });
+
+  problems.push(...checkCustomResources([...v.kubeStateMetrics.customResources, ...v.kubeStateMetrics.crStatusMonitors.map(monitorResource)], 'kubeStateMetrics.customResources', v.kubeStateMetrics.allowWildcardResources));
+  problems.push(...checkMonitors(v.kubeStateMetrics.crStatusMonitors, 'kubeStateMetrics.crStatusMonitors'));
 
   // Credentials only by Secret reference: a value that looks like one in any other field is an error.
   problems.push(...checkReceivers(v.alertmanager.receivers, 'alertmanager.receivers'));

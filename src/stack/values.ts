@@ -9,6 +9,7 @@ import type { KubernetesAppsThresholds } from '../rules/catalogue/kubernetes-app
 import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-system';
 import type { RuleGroupDefinition, RuleUnitTest } from '../rules/types';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
+import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
@@ -249,6 +250,22 @@ export interface KubeStateMetricsValues {
    * @default {}
    */
   readonly metricLabelsAllowlist?: Record<string, string[]>;
+  /**
+   * Custom resources turned into metrics (the custom-resource-state config); RBAC grants list/watch on exactly these.
+   * @default []
+   */
+  readonly customResources?: CustomResourceState[];
+  /**
+   * One declaration per custom resource kind: its state (and lists of states, and conditions) as metrics, alerts
+   * and a dashboard.
+   * @default []
+   */
+  readonly crStatusMonitors?: CrStatusMonitor[];
+  /**
+   * Allow `*` as kind or version in customResources (RBAC then covers the whole group). Flagged in the summary.
+   * @default false
+   */
+  readonly allowWildcardResources?: boolean;
 }
 
 export interface GrafanaAdminSecret {

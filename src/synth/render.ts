@@ -82,6 +82,16 @@ export function analyzeStack(stack: ObservabilityStack, options: RenderOptions =
       strict: options.strict ?? false,
     }),
     ...dashboardDiagnostics(stack, options),
+    // Allowed on request, and said in the summary: a wildcard widens kube-state-metrics' RBAC to a whole group.
+    ...v.kubeStateMetrics.customResources
+      .filter((r) => r.kind === '*' || r.version === '*')
+      .map((r): Diagnostic => ({
+        severity: 'warning',
+        code: 'ksm/wildcard-resource',
+        where: `kubeStateMetrics.customResources › ${r.group}/${r.version}/${r.kind}`,
+        message: `kube-state-metrics may list and watch ${r.kind === '*' ? `every kind of ${r.group}` : `every version of ${r.group}/${r.kind}`}`,
+        fix: 'name the kind and version to narrow it',
+      })),
   ];
   if (!v.alertmanager.enabled) return { diagnostics, reports: [] };
   // Prometheus adds its external labels to every alert it sends, and the operator a `prometheus` label.
