@@ -44,6 +44,9 @@ function readCrds(file: string, field: string, stackName: string): CrdDocument[]
 
 /** CustomResourceDefinitions the user points the stack at (e.g. the operator's), written to `crds/`. */
 export class Crds extends Component {
+  /** Plural of every CRD given, by `group/Kind`: what RBAC for its resources must name. */
+  readonly plurals = new Map<string, string>();
+
   constructor(scope: Construct, context: StackContext, baseDir: string) {
     super(scope, 'crds', context);
     const seen = new Map<string, string>();
@@ -57,6 +60,8 @@ export class Crds extends Component {
           }
           seen.set(crd.metadata.name, file);
           new ApiObject(this, `CustomResourceDefinition-${crd.metadata.name}`, crd);
+          const names = (crd as { spec?: { group?: string; names?: { kind?: string; plural?: string } } }).spec;
+          if (names?.group && names.names?.kind && names.names.plural) this.plurals.set(`${names.group}/${names.names.kind}`, names.names.plural);
         }
       }
     });

@@ -45,6 +45,18 @@ export interface RegisteredPatch {
   readonly origin: string;
 }
 
+/** When the stack carries a CRD, a custom resource's plural must be the CRD's: RBAC names exactly it. */
+function checkPluralsAgainstCrds(values: ResolvedValues, plurals: ReadonlyMap<string, string>): void {
+  const resources = [...values.kubeStateMetrics.customResources, ...values.kubeStateMetrics.crStatusMonitors];
+  const problems = resources.flatMap((r, i) => {
+    const plural = plurals.get(`${r.group}/${r.kind}`);
+    return plural && plural !== r.plural
+      ? [{ field: `kubeStateMetrics (${r.group}/${r.kind}, entry ${i})`, message: `plural '${r.plural}' is not the CRD's ('${plural}')`, fix: `use plural: '${plural}'` }]
+      : [];
+  });
+  if (problems.length) throw new StackError(values.name, problems);
+}
+
 /** Holds the objects added with `addObject` and `extraObjects`. */
 class ExtraObjects extends Component {}
 
@@ -91,7 +103,10 @@ export class ObservabilityStack extends Chart {
     if (values.applications.length) new Applications(this, this.context);
     const userGroups = [...values.rules.groups, ...loadRuleFiles(values.rules.files, props.baseDir ?? process.cwd(), values.name)];
     if (userGroups.length) new UserRules(this, this.context, userGroups);
-    if (values.crds.paths.length) new Crds(this, this.context, props.baseDir ?? process.cwd());
+    if (values.crds.paths.length) {
+      const crds = new Crds(this, this.context, props.baseDir ?? process.cwd());
+      checkPluralsAgainstCrds(values, crds.plurals);
+    }
 
     values.extraObjects.forEach((object) => this.addObject(object));
     values.patches.forEach((patch, i) => this.patch(patch.kind, patch.name, patch.ops, { component: patch.component, origin: `patches[${i}]` }));

@@ -130,3 +130,18 @@ describe('the platform example stack', () => {
     ]);
   });
 });
+
+describe('plurals', () => {
+  test('when the stack carries the CRD, a plural that differs from its definition is an error', () => {
+    const fs = require('fs');
+    const os = require('os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-crd-'));
+    fs.writeFileSync(path.join(dir, 'platform.yaml'), [
+      'apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata: { name: platforms.platform.example.com }',
+      'spec: { group: platform.example.com, scope: Cluster, names: { kind: Platform, plural: platforms, singular: platform }, versions: [] }', '',
+    ].join('\n'));
+    expect(renderError({ crds: { paths: [dir] }, kubeStateMetrics: { crStatusMonitors: [{ ...platform, plural: 'platformes' }] } }))
+      .toContain("plural 'platformes' is not the CRD's ('platforms')");
+    expect(render({ crds: { paths: [dir] }, kubeStateMetrics: { crStatusMonitors: [platform] } }).objects.length).toBeGreaterThan(0);
+  });
+});
