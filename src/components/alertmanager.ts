@@ -21,6 +21,7 @@ export class Alertmanager extends Component {
     const name = NAMES.alertmanager;
     const meta = { name, namespace: this.namespace, labels: this.labels('alertmanager', 'alert-router', image) };
     const selector = OPERATOR_POD_SELECTORS.alertmanager;
+    const secrets = secretsOf(v.receivers);
     this.declareMetrics(ALERTMANAGER_METRICS);
     this.addRules('alertmanager-main-rules', alertmanagerRules(v.thresholds, context));
 
@@ -40,7 +41,7 @@ export class Alertmanager extends Component {
         serviceAccountName: name,
         configSecret: NAMES.alertmanagerConfigSecret,
         // Receivers read their credentials from these, mounted under /etc/alertmanager/secrets/<name>/.
-        ...(secretsOf(v.receivers).length ? { secrets: secretsOf(v.receivers) } : {}),
+        ...(secrets.length ? { secrets } : {}),
         ...(v.teams.length
           ? {
               alertmanagerConfigSelector: { matchLabels: { 'app.kubernetes.io/instance': this.values.name, 'app.kubernetes.io/part-of': 'cdk8s-o11y' } },
