@@ -113,8 +113,8 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
   test('namespaced objects sit in the stack namespace; cluster-scoped ones have none', () => {
     const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
     const namespace = (at(stack.objects.find((o) => o.manifest.kind === 'Namespace')!.manifest, 'metadata.name')) as string;
-    // Extra objects go where the user says; team routing lives in each team's namespace.
-    for (const { manifest } of stack.objects.filter((o) => o.component !== 'extra' && o.manifest.kind !== 'AlertmanagerConfig')) {
+    // Extra objects go where the user says; team routing and chaos schedules live in the namespaces they concern.
+    for (const { manifest } of stack.objects.filter((o) => o.component !== 'extra' && !['AlertmanagerConfig', 'Schedule'].includes(o.manifest.kind))) {
       const m = manifest as Manifest;
       expect([m.kind, m.metadata.name, m.metadata.namespace]).toEqual([m.kind, m.metadata.name, clusterScoped.has(m.kind) ? undefined : namespace]);
     }

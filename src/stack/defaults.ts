@@ -10,6 +10,7 @@ import { DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS } from '../rules/catalogue/prome
 import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
+import type { ChaosSchedule } from '../chaos/types';
 import type { AlertOverride, KsmCollector, StackValues, Toleration } from './values';
 
 /** Images and versions: the only place they are written. */
@@ -145,6 +146,7 @@ export const DEFAULT_VALUES = {
     tests: [] as NonNullable<NonNullable<StackValues['rules']>['tests']>,
   },
   applications: [] as NonNullable<StackValues['applications']>,
+  chaos: { pauseAll: false, schedules: [] as ChaosSchedule[] },
   crds: { paths: [] as string[] },
   patches: [] as NonNullable<StackValues['patches']>,
   extraObjects: [] as NonNullable<StackValues['extraObjects']>,

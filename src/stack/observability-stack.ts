@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Alertmanager } from '../components/alertmanager';
 import { Applications } from '../components/applications';
+import { Chaos } from '../components/chaos';
 import { Component, type StackContext } from '../components/component';
 import { ControlPlane } from '../components/control-plane';
 import { Crds } from '../components/crds';
@@ -101,6 +102,7 @@ export class ObservabilityStack extends Chart {
     }
     new ControlPlane(this, this.context);
     if (values.applications.length) new Applications(this, this.context);
+    if (values.chaos.schedules.length) new Chaos(this, this.context);
     const userGroups = [...values.rules.groups, ...loadRuleFiles(values.rules.files, props.baseDir ?? process.cwd(), values.name)];
     if (userGroups.length) new UserRules(this, this.context, userGroups);
     if (values.crds.paths.length) {

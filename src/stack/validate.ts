@@ -3,6 +3,7 @@ import type { ResolvedValues } from './defaults';
 import type { StackProblem } from './errors';
 import { closestNames } from './suggest';
 import { checkReceivers } from '../alerting/receivers';
+import { checkSchedules } from '../chaos/safety';
 import { checkCustomResources, checkMonitors, monitorResource } from '../ksm/config';
 import type { ResourceValues } from './values';
 import schema from './stack-values.schema.json';
@@ -190,6 +191,8 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
 
   problems.push(...checkCustomResources([...v.kubeStateMetrics.customResources, ...v.kubeStateMetrics.crStatusMonitors.map(monitorResource)], 'kubeStateMetrics.customResources', v.kubeStateMetrics.allowWildcardResources));
   problems.push(...checkMonitors(v.kubeStateMetrics.crStatusMonitors, 'kubeStateMetrics.crStatusMonitors'));
+
+  problems.push(...checkSchedules(v.chaos.schedules, v.common.namespace));
 
   // Credentials only by Secret reference: a value that looks like one in any other field is an error.
   problems.push(...checkReceivers(v.alertmanager.receivers, 'alertmanager.receivers'));

@@ -10,6 +10,7 @@ import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-s
 import type { RuleGroupDefinition, RuleUnitTest } from '../rules/types';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
+import type { ChaosSchedule } from '../chaos/types';
 
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
@@ -495,6 +496,16 @@ export interface RulesValues {
   readonly tests?: RuleUnitTest[];
 }
 
+export interface ChaosValues {
+  /**
+   * Pause every schedule (the pause annotation on each Schedule).
+   * @default false
+   */
+  readonly pauseAll?: boolean;
+  /** @default [] */
+  readonly schedules?: ChaosSchedule[];
+}
+
 export interface StackValues {
   /**
    * Name of the stack: its folder under dist/.
@@ -512,6 +523,8 @@ export interface StackValues {
   readonly applications?: ApplicationMonitor[];
   /** The rule catalogue and your own rules. */
   readonly rules?: RulesValues;
+  /** Chaos Mesh schedules, each with the alerts it must set off. */
+  readonly chaos?: ChaosValues;
   readonly crds?: CrdValues;
   /** Escape hatch: JSON patches on generated objects. */
   readonly patches?: ObjectPatch[];

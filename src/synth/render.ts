@@ -1,6 +1,7 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import type { Diagnostic } from '../analyze/diagnostic';
 import { analyzeRouting, alertProfiles } from '../analyze/routing';
+import { analyzeChaosContracts } from '../analyze/chaos';
 import { analyzeDashboards } from '../analyze/dashboards';
 import { analyzeRules } from '../analyze/rules';
 import type { Dashboard } from '../dashboards/model';
@@ -93,9 +94,17 @@ export function analyzeStack(stack: ObservabilityStack, options: RenderOptions =
         fix: 'name the kind and version to narrow it',
       })),
   ];
-  if (!v.alertmanager.enabled) return { diagnostics, reports: [] };
   // Prometheus adds its external labels to every alert it sends, and the operator a `prometheus` label.
   const externalLabels = { ...v.prometheus.externalLabels, cluster: v.common.clusterName, prometheus: `${v.common.namespace}/${NAMES.prometheusCr}` };
+  diagnostics.push(...analyzeChaosContracts({
+    schedules: v.chaos.schedules,
+    sources,
+    scrapeInterval: v.prometheus.scrapeInterval,
+    evaluationInterval: v.prometheus.evaluationInterval,
+    route: v.alertmanager.enabled ? v.alertmanager.route : undefined,
+    externalLabels,
+  }));
+  if (!v.alertmanager.enabled) return { diagnostics, reports: [] };
   const routing = analyzeRouting(v.alertmanager, alertProfiles(sources, externalLabels));
   return { diagnostics: [...diagnostics, ...routing.diagnostics], reports: [routing.report] };
 }

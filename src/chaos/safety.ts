@@ -1,0 +1,89 @@
+// Safety rules for chaos schedules: errors unless the schedule allows the exception explicitly.
+import { durationSeconds } from '../analyze/promql';
+import type { StackProblem } from '../stack/errors';
+import { fireMinutes, shortestIntervalMinutes } from './cron';
+import { isOneShot, scheduleNamespace } from './schedule';
+import type { ChaosSchedule } from './types';
+
+/** Whether two selectors can pick the same pod: a shared namespace and no label with two different values. */
+function mayOverlap(a: ChaosSchedule, b: ChaosSchedule): boolean {
+  if (!a.selector.namespaces.some((ns) => b.selector.namespaces.includes(ns))) return false;
+  const labels = { ...a.selector.labels };
+  return Object.entries(b.selector.labels ?? {}).every(([k, v]) => labels[k] === undefined || labels[k] === v);
+}
+
+/** Minutes of the reference week during which a schedule injects (each run: start to start + duration). */
+function injectedMinutes(s: ChaosSchedule): Array<[number, number]> {
+  const length = s.duration ? Math.max(1, Math.ceil(durationSeconds(s.duration) / 60)) : 1;
+  return (fireMinutes(s.schedule) ?? []).map((start) => [start, start + length]);
+}
+
+function overlapMinute(a: Array<[number, number]>, b: Array<[number, number]>): number | undefined {
+  for (const [aStart, aEnd] of a) for (const [bStart, bEnd] of b) if (aStart < bEnd && bStart < aEnd) return Math.max(aStart, bStart);
+  return undefined;
+}
+
+function weekTime(minute: number): string {
+  const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][Math.floor(minute / 1440) % 7];
+  const m = minute % 1440;
+  return `${day} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')} UTC`;
+}
+
+export function checkSchedules(schedules: readonly ChaosSchedule[], stackNamespace: string, field = 'chaos.schedules'): StackProblem[] {
+  const problems: StackProblem[] = [];
+  const protectedNamespaces = ['kube-system', stackNamespace];
+  const names = new Map<string, number>();
+  schedules.forEach((s, i) => {
+    const at = `${field}[${i}] (${s.name})`;
+    const problem = (message: string, fix: string) => problems.push({ field: at, message, fix });
+    const key = `${scheduleNamespace(s)}/${s.name}`;
+    if (names.has(key)) problem(`is defined twice (also ${field}[${names.get(key)}])`, 'give every schedule its own name');
+    names.set(key, i);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s.name)) problem(`'${s.name}' is not a valid name`, 'use lowercase letters, digits and "-"');
+
+    if (!s.selector.namespaces.length) {
+      problem('targets no namespace: Chaos Mesh would use the Schedule\'s own namespace', 'list the namespaces to target in selector.namespaces');
+    }
+    const hit = s.selector.namespaces.filter((ns) => protectedNamespaces.includes(ns));
+    if (hit.length && !s.allow?.protectedNamespaces) {
+      problem(`targets ${hit.join(' and ')}, which keeps the cluster and its monitoring running`, 'target your application\'s namespace, or set allow.protectedNamespaces: true');
+    }
+    if (s.mode.mode === 'all' && !s.allow?.modeAll) problem('mode all hits every matching pod at once', 'use one, fixed or fixed-percent, or set allow.modeAll: true');
+    if ('value' in s.mode) {
+      const percent = s.mode.mode !== 'fixed';
+      const ok = percent ? s.mode.value > 0 && s.mode.value <= 100 : Number.isInteger(s.mode.value) && s.mode.value >= 1;
+      if (!ok) problem(`mode ${s.mode.mode} needs a value ${percent ? 'in (0, 100]' : 'of at least 1 pod'}, got ${s.mode.value}`, percent ? 'give a percentage' : 'give a number of pods');
+    }
+
+    const fires = fireMinutes(s.schedule);
+    if (!fires) {
+      problem(`'${s.schedule}' is not a schedule`, 'write 5 cron fields (minute hour day month weekday) or @every 30m, @hourly, @daily, @weekly');
+      return;
+    }
+    if (!isOneShot(s.experiment)) {
+      if (!s.duration) problem(`a ${s.experiment.kind} without duration stays injected until deleted, and blocks later runs`, 'set duration, e.g. 5m');
+      else if (Number.isNaN(durationSeconds(s.duration))) problem(`duration '${s.duration}' is not a duration`, 'write it like 30s, 5m or 1h');
+      else {
+        const interval = shortestIntervalMinutes(fires);
+        if (durationSeconds(s.duration) / 60 > interval) problem(`duration ${s.duration} is longer than the ${interval} minutes between two runs`, 'shorten the duration or run less often');
+      }
+    }
+  });
+
+  // Two schedules on the same pods at the same time make it impossible to tell which one caused what.
+  schedules.forEach((a, i) => {
+    schedules.slice(i + 1).forEach((b, k) => {
+      const j = i + 1 + k;
+      if (a.allow?.overlap || b.allow?.overlap || !mayOverlap(a, b)) return;
+      const minute = overlapMinute(injectedMinutes(a), injectedMinutes(b));
+      if (minute !== undefined) {
+        problems.push({
+          field: `${field}[${j}] (${b.name})`,
+          message: `hits the same pods as ${field}[${i}] (${a.name}) at the same time (first on ${weekTime(minute)} of a week)`,
+          fix: 'move one of them to another time, narrow the selectors, or set allow.overlap: true',
+        });
+      }
+    });
+  });
+  return problems;
+}
