@@ -6,6 +6,7 @@ import { httpProbe } from '../k8s/pod';
 import type { KsmCollector } from '../stack/values';
 import { customResourcePolicyRules, customResourceStateConfig, metricName, monitorResource } from '../ksm/config';
 import { monitorDashboard, monitorRules } from '../ksm/monitor';
+import { chaosResources } from '../chaos/verification';
 import { toYaml } from '../synth/files';
 
 /** Where the custom-resource-state config is mounted (kube-state-metrics reloads it when it changes). */
@@ -72,7 +73,8 @@ export class KubeStateMetrics extends Component {
     this.addRules('kube-state-metrics-rules', kubeStateMetricsRules(v.thresholds, context));
     const collectors = [...new Set(v.collectors)].sort();
 
-    const resources = [...v.customResources, ...v.crStatusMonitors.map(monitorResource)];
+    // Chaos experiments the stack schedules are watched too, so that their contracts can be proven in the cluster.
+    const resources = [...v.customResources, ...v.crStatusMonitors.map(monitorResource), ...chaosResources(this.values.chaos.schedules)];
     this.declareMetrics(resources.flatMap((r) => r.metrics.map((m) => metricName(r, m))));
     this.addRules('kube-state-metrics-custom-resources', v.crStatusMonitors.map(monitorRules));
     this.addDashboards('Custom Resources', v.crStatusMonitors.map(monitorDashboard));

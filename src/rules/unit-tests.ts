@@ -43,7 +43,8 @@ export function testCasesOf(groups: readonly RuleGroupDefinition[]): PromtoolTes
   const shared = new Set(alerts.map((a) => a.alert).filter((name, i, all) => all.indexOf(name) !== i));
   return alerts.flatMap((alert) => {
     if (!alert.tests) return [];
-    const label = shared.has(alert.alert) ? `${alert.alert} (${alert.severity})` : alert.alert;
+    // Variants of one name are told apart by severity and static labels, so every test name is unique.
+    const label = shared.has(alert.alert) ? `${alert.alert} (${[alert.severity, ...Object.values(alert.labels ?? {})].join(', ')})` : alert.alert;
     const cases = [fromAlertCase(`${label} fires`, alert, alert.tests.fires)];
     if ('input' in alert.tests.silent) cases.push(fromAlertCase(`${label} stays silent`, alert, alert.tests.silent));
     return cases;

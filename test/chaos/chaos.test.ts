@@ -132,3 +132,42 @@ describe('chaos contracts', () => {
     expect(render({ ...routed, chaos: { schedules: [{ ...base, expects: [{ alert: 'KubeDeploymentReplicasMismatch', within: '25m', receivers: ['incident'] }] }] } }).warnings).toEqual([]);
   });
 });
+
+describe('in-cluster verification', () => {
+  const path = require('path');
+  const { loadStackFile } = require('../../src/synth/load');
+  const { buildStack, renderStack } = require('../../src/synth/render');
+  const { promtoolTestFiles, testCasesOf, TESTS_FILE } = require('../../src/rules/unit-tests');
+  const { runTool, testWithTool } = require('../tools');
+  const file = path.resolve(__dirname, '../../stacks/chaos.ts');
+  const example = renderStack(loadStackFile(file), { strict: true });
+
+  test('the example stack synthesizes with every analyzer satisfied, in strict mode', () => {
+    expect(example.warnings).toEqual([]);
+  });
+
+  test('kube-state-metrics watches the scheduled chaos kinds and exports when each experiment is injected', () => {
+    const config = require('yaml').parse(at(example.objects.find((o: { manifest: { metadata: { name: string } } }) => o.manifest.metadata.name === 'kube-state-metrics-custom-resources')!.manifest, 'data')!['config.yaml' as never] as string);
+    const kinds = config.spec.resources.map((r: { groupVersionKind: { kind: string } }) => r.groupVersionKind.kind);
+    expect(kinds).toEqual(['DNSChaos', 'PodChaos', 'StressChaos']);
+    expect(config.spec.resources[1].metrics[0]).toMatchObject({ name: 'chaos_podchaos_injected', each: { type: 'Gauge', gauge: { path: ['status', 'conditions', '[type=AllInjected]'], valueFrom: ['status'] } } });
+    expect(config.spec.resources[1].labelsFromPath.schedule).toEqual(['metadata', 'ownerReferences', '0', 'name']);
+  });
+
+  test('one verification alert per expectation, and a dashboard of experiment windows next to alerts', () => {
+    const rules = at(example.objects.find((o: { manifest: { metadata: { name: string } } }) => o.manifest.metadata.name === 'chaos-verification-rules')!.manifest, 'spec.groups.0.rules') as Array<{ alert: string; labels: Record<string, string> }>;
+    expect(rules.map((r) => r.labels.expected_alert)).toEqual(['CheckoutMemoryHigh', 'KubeDeploymentReplicasMismatch', 'WebLatencyHigh']);
+    expect(example.dashboards.map((d: { json: { uid: string } }) => d.json.uid)).toContain('o11y-chaos');
+  });
+
+  testWithTool('promtool', 'the verification alert fires when an experiment ran and the expected alert did not, and not otherwise', () => {
+    const stack = buildStack(loadStackFile(file));
+    stack.finalize();
+    const sources = stack.rules.effective();
+    const cases = testCasesOf(sources.find((s: { objectName: string }) => s.objectName === 'chaos-verification-rules').groups);
+    expect(cases).toHaveLength(6);
+    const result = runTool('promtool', ['test', 'rules', TESTS_FILE], promtoolTestFiles(sources, cases, '30s'));
+    expect(result.output).not.toContain('FAILED');
+    expect(result.status).toBe(0);
+  });
+});
