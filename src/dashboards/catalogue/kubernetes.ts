@@ -3,6 +3,7 @@ import { BigValueTextMode } from '@grafana/grafana-foundation-sdk/common';
 import { MappingType, type QueryVariableBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import type { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import type { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, table, timeseries } from '../house';
 import type { DashboardContext } from './context';
 
@@ -106,6 +107,18 @@ function nameStat(title: string, expr: string, legend: string): StatPanel {
 
 // ---- dashboards ----
 
+/** Bandwidth and dropped packets, received and transmitted, aggregated by `aggregate` over the pods of `selector`. */
+function networkPanels(aggregate: (expr: string) => string, selector: string, legend: string, titleSuffix = ''): TimeseriesPanel[] {
+  const panel = (title: string, unit: string, direction: 'receive' | 'transmit', what: 'bytes' | 'packets_dropped') =>
+    timeseries(`${title}${titleSuffix}`, unit, query(aggregate(`${podNetwork(direction, what)}{${selector}}`), legend));
+  return [
+    panel('Receive bandwidth', 'Bps', 'receive', 'bytes'),
+    panel('Transmit bandwidth', 'Bps', 'transmit', 'bytes'),
+    panel('Received packets dropped', 'pps', 'receive', 'packets_dropped'),
+    panel('Transmitted packets dropped', 'pps', 'transmit', 'packets_dropped'),
+  ];
+}
+
 function clusterDashboard(): DashboardBuilder {
   const d = dashboard({
     uid: UID.cluster,
@@ -154,11 +167,8 @@ function clusterDashboard(): DashboardBuilder {
     ], { Namespace: drillDown('Namespace (Pods)', UID.namespace, 'var-namespace=${__value.raw}') })
       .description('Pods, workloads, and CPU and memory usage, requests and limits of Pending and Running pods, per namespace.'));
 
-  d.withRow(new RowBuilder('Network'))
-    .withPanel(timeseries('Receive bandwidth by namespace', 'Bps', query(byNs(`${podNetwork('receive', 'bytes')}{${CLUSTER}}`), '{{namespace}}')))
-    .withPanel(timeseries('Transmit bandwidth by namespace', 'Bps', query(byNs(`${podNetwork('transmit', 'bytes')}{${CLUSTER}}`), '{{namespace}}')))
-    .withPanel(timeseries('Received packets dropped by namespace', 'pps', query(byNs(`${podNetwork('receive', 'packets_dropped')}{${CLUSTER}}`), '{{namespace}}')))
-    .withPanel(timeseries('Transmitted packets dropped by namespace', 'pps', query(byNs(`${podNetwork('transmit', 'packets_dropped')}{${CLUSTER}}`), '{{namespace}}')));
+  d.withRow(new RowBuilder('Network'));
+  for (const panel of networkPanels(byNs, CLUSTER, '{{namespace}}', ' by namespace')) d.withPanel(panel);
   return d;
 }
 
@@ -210,11 +220,8 @@ function namespaceDashboard(): DashboardBuilder {
       { header: 'Memory usage (cache)', expr: byPod(`${MEMORY_CACHE}{${sel}}`), unit: 'bytes' },
     ], podLink));
 
-  d.withRow(new RowBuilder('Network'))
-    .withPanel(timeseries('Receive bandwidth', 'Bps', query(byPod(`${podNetwork('receive', 'bytes')}{${sel}}`), '{{pod}}')))
-    .withPanel(timeseries('Transmit bandwidth', 'Bps', query(byPod(`${podNetwork('transmit', 'bytes')}{${sel}}`), '{{pod}}')))
-    .withPanel(timeseries('Received packets dropped', 'pps', query(byPod(`${podNetwork('receive', 'packets_dropped')}{${sel}}`), '{{pod}}')))
-    .withPanel(timeseries('Transmitted packets dropped', 'pps', query(byPod(`${podNetwork('transmit', 'packets_dropped')}{${sel}}`), '{{pod}}')));
+  d.withRow(new RowBuilder('Network'));
+  for (const panel of networkPanels(byPod, sel, '{{pod}}')) d.withPanel(panel);
 
   const fs = (metric: string) => `rate(${metric}{${CADVISOR}, ${NS}, container!="", ${DISK_DEVICES}}[$__rate_interval])`;
   const storageNote = 'Block I/O of the containers, as cAdvisor reports it (empty where the container runtime or cgroup version does not expose it).';
@@ -273,11 +280,8 @@ function workloadsDashboard(): DashboardBuilder {
       byWorkload(`${active('memory', 'limits')}{${sel}}`),
     )], workloadLink));
 
-  d.withRow(new RowBuilder('Network'))
-    .withPanel(timeseries('Receive bandwidth', 'Bps', query(byWorkload(`${podNetwork('receive', 'bytes')}{${sel}}`), '{{workload}} ({{workload_type}})')))
-    .withPanel(timeseries('Transmit bandwidth', 'Bps', query(byWorkload(`${podNetwork('transmit', 'bytes')}{${sel}}`), '{{workload}} ({{workload_type}})')))
-    .withPanel(timeseries('Received packets dropped', 'pps', query(byWorkload(`${podNetwork('receive', 'packets_dropped')}{${sel}}`), '{{workload}} ({{workload_type}})')))
-    .withPanel(timeseries('Transmitted packets dropped', 'pps', query(byWorkload(`${podNetwork('transmit', 'packets_dropped')}{${sel}}`), '{{workload}} ({{workload_type}})')));
+  d.withRow(new RowBuilder('Network'));
+  for (const panel of networkPanels(byWorkload, sel, '{{workload}} ({{workload_type}})')) d.withPanel(panel);
   return d;
 }
 
@@ -407,11 +411,8 @@ function workloadDashboard(): DashboardBuilder {
       byPod(`${active('memory', 'limits')}{${sel}}`),
     ), podLink));
 
-  d.withRow(new RowBuilder('Network'))
-    .withPanel(timeseries('Receive bandwidth', 'Bps', query(byPod(`${podNetwork('receive', 'bytes')}{${sel}}`), '{{pod}}')))
-    .withPanel(timeseries('Transmit bandwidth', 'Bps', query(byPod(`${podNetwork('transmit', 'bytes')}{${sel}}`), '{{pod}}')))
-    .withPanel(timeseries('Received packets dropped', 'pps', query(byPod(`${podNetwork('receive', 'packets_dropped')}{${sel}}`), '{{pod}}')))
-    .withPanel(timeseries('Transmitted packets dropped', 'pps', query(byPod(`${podNetwork('transmit', 'packets_dropped')}{${sel}}`), '{{pod}}')));
+  d.withRow(new RowBuilder('Network'));
+  for (const panel of networkPanels(byPod, sel, '{{pod}}')) d.withPanel(panel);
   return d;
 }
 
