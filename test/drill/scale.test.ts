@@ -1,0 +1,41 @@
+import { parsePromQL } from '../../src/analyze/promql';
+import { scaleDuration, scaleExpression, scaleRuleGroups } from '../../src/drill/scale';
+import { defineStack } from '../../src';
+import { renderGroups } from '../../src/rules/render';
+import { toYaml } from '../../src/synth/files';
+import { buildStack } from '../../src/synth/render';
+import { runTool, testWithTool } from '../tools';
+
+describe('time scaling for drills', () => {
+  test('durations are divided by the factor, never below a second', () => {
+    expect(scaleDuration('15m', 60)).toBe('15s');
+    expect(scaleDuration('1h30m', 30)).toBe('3m');
+    expect(scaleDuration('5m', 7)).toBe('42s857ms');
+    expect(scaleDuration('30s', 60)).toBe('1s');
+    expect(scaleDuration('0s', 60)).toBe('0s');
+  });
+
+  test('ranges, subqueries and offsets are scaled through the syntax tree; numbers and strings are not', () => {
+    expect(scaleExpression('sum(rate(x_total{job="5m"}[5m])) > 300', 60)).toBe('sum(rate(x_total{job="5m"}[5s])) > 300');
+    expect(scaleExpression('max_over_time(up[10m:1m]) offset 1h', 60)).toBe('max_over_time(up[10s:1s]) offset 1m');
+    expect(scaleExpression('predict_linear(node_filesystem_avail_bytes[6h], 4 * 3600) < 0', 60)).toBe('predict_linear(node_filesystem_avail_bytes[6m], 4 * 3600) < 0');
+  });
+
+  test('every rule of the default stack still parses after scaling', () => {
+    const stack = buildStack({ definition: defineStack({}), name: 'd', source: 'x' });
+    stack.finalize();
+    const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), 60);
+    const rules = groups.flatMap((g) => g.rules);
+    expect(rules.length).toBeGreaterThan(150);
+    for (const rule of rules) expect([rule.expr, parsePromQL(rule.expr).syntaxErrors]).toEqual([rule.expr, []]);
+  });
+
+  testWithTool('promtool', 'promtool accepts the scaled rules of the default stack', () => {
+    const stack = buildStack({ definition: defineStack({}), name: 'd', source: 'x' });
+    stack.finalize();
+    const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), 60);
+    const result = runTool('promtool', ['check', 'rules', 'rules.yaml'], { 'rules.yaml': toYaml(renderGroups(groups, 'https://runbooks.invalid')) });
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+});
