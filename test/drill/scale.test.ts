@@ -39,3 +39,28 @@ describe('time scaling for drills', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe("the drill's Alertmanager configuration", () => {
+  const path = require('path');
+  const { loadStackFile } = require('../../src/synth/load');
+  const { drillAlertmanagerConfig } = require('../../src/drill/alertmanager');
+  const teams = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
+  const config = drillAlertmanagerConfig(teams.values.alertmanager, 60, 'http://127.0.0.1:9999/capture');
+
+  test('every receiver becomes a webhook to the local capture endpoint, and grouping times are scaled', () => {
+    expect(config.receivers).toContainEqual({ name: 'pagerduty', webhook_configs: [{ url: 'http://127.0.0.1:9999/capture/pagerduty', send_resolved: false }] });
+    expect(JSON.stringify(config)).not.toContain('_file');
+    expect(config.route).toMatchObject({ receiver: 'incident-tool', group_wait: '1s', group_interval: '5s', repeat_interval: '4m' });
+    expect(JSON.stringify(config)).not.toContain('mute_time_intervals');
+  });
+
+  testWithTool('amtool', 'amtool accepts it, and routes every expectation of the stack as the real configuration does', () => {
+    const yaml = toYaml(config);
+    expect(runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': yaml }).output).toContain('SUCCESS');
+    for (const expectation of teams.values.alertmanager.expectations) {
+      const labels = Object.entries(expectation.labels as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+      const routed = runTool('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yaml', ...labels], { 'alertmanager.yaml': yaml });
+      expect([labels.join(' '), routed.stdout.trim()]).toEqual([labels.join(' '), expectation.receivers.join(',')]);
+    }
+  });
+});
