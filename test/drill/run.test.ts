@@ -1,0 +1,49 @@
+// A real Prometheus and Alertmanager on 127.0.0.1 (Debian packages), with the stack's rules and routing scaled.
+import * as path from 'path';
+import { drillAlertmanagerConfig } from '../../src/drill/alertmanager';
+import { runScenario, type DrillScenario } from '../../src/drill/run';
+import { scaleRuleGroups } from '../../src/drill/scale';
+import { expandSeries } from '../../src/drill/series';
+import { renderGroups } from '../../src/rules/render';
+import { toYaml } from '../../src/synth/files';
+import { loadStackFile } from '../../src/synth/load';
+import { buildStack } from '../../src/synth/render';
+import { hasTool } from '../tools';
+
+const FACTOR = 60;
+
+describe('series notation', () => {
+  test('expands like promtool', () => {
+    expect(expandSeries('0+10x3 _ 5x2 _x1')).toEqual([0, 10, 20, 30, undefined, 5, 5, 5, undefined, undefined]);
+    expect(() => expandSeries('abc')).toThrow("'abc' is not promtool series notation");
+  });
+});
+
+const drillable = hasTool('prometheus') && hasTool('prometheus-alertmanager');
+const drillTest = drillable ? test : process.env.CI === 'true' ? test : test.skip;
+
+describe('a drill of the teams example stack', () => {
+  drillTest(`${drillable ? '' : 'SKIPPED (prometheus or prometheus-alertmanager not installed): '}a target going down fires TargetDown, delivered to the incident tool only`, async () => {
+    if (!drillable) throw new Error('prometheus and prometheus-alertmanager must be installed (test/run.sh installs them)');
+    const stack = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
+    stack.finalize();
+    const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), FACTOR);
+    const scenario: DrillScenario = {
+      name: 'checkout target down',
+      series: [
+        { series: 'up{job="checkout", namespace="shop", service="checkout", instance="10.0.0.1:8080"}', values: '0x300' },
+        { series: 'up{job="checkout", namespace="shop", service="checkout", instance="10.0.0.2:8080"}', values: '1x300' },
+      ],
+      expect: [{ alert: 'TargetDown', receivers: ['incident-tool'] }],
+    };
+    const [result] = await runScenario({
+      rulesYaml: toYaml(renderGroups(groups, 'https://runbooks.invalid')),
+      alertmanagerConfig: (url) => drillAlertmanagerConfig(stack.values.alertmanager, FACTOR, url),
+      interval: '1s',
+      stepMs: 500,
+      timeoutMs: 60000,
+    }, scenario);
+    expect(result).toMatchObject({ alert: 'TargetDown', expected: ['incident-tool'], passed: true });
+    expect(result.delivered['incident-tool']).toBeLessThan(60);
+  }, 90000);
+});
