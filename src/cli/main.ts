@@ -4,6 +4,7 @@ import { StackError } from '../stack/errors';
 import { listCommand } from './list';
 import { synthCommand } from './synth';
 import { testCommand } from './test';
+import { drillCommand } from './drill';
 
 /** Runs a command; input errors print their message (no stack trace) and exit 1. */
 function run(action: () => void): void {
@@ -18,6 +19,16 @@ function run(action: () => void): void {
       if (process.env.O11Y_DEBUG) console.error(error);
     }
     process.exitCode = 1;
+  }
+}
+
+async function runAsync(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    run(() => {
+      throw error;
+    });
   }
 }
 
@@ -43,7 +54,15 @@ export function main(argv: string[]): void {
     .argument('[stacks...]', 'stack files (.ts)')
     .option('--catalogue', 'also run the tests every catalogue alert ships with, against the stack\'s rules')
     .action((stacks: string[], options: { catalogue?: boolean }) => run(() => testCommand(stacks, options)));
-  program.parse(argv);
+  program
+    .command('drill')
+    .description('play each chaos contract on a real Prometheus and Alertmanager on 127.0.0.1, and report where the alerts went')
+    .argument('[stacks...]', 'stack files (.ts)')
+    .option('--factor <n>', 'divide every duration by this', '60')
+    .option('--timeout <seconds>', 'how long a scenario may take', '120')
+    .option('--json', 'print the results as JSON')
+    .action(async (stacks: string[], options: { factor: string; timeout: string; json?: boolean }) => runAsync(() => drillCommand(stacks, options)));
+  program.parseAsync(argv);
 }
 
 if (require.main === module) main(process.argv);

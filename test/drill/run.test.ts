@@ -47,3 +47,29 @@ describe('a drill of the teams example stack', () => {
     expect(result.delivered['incident-tool']).toBeLessThan(60);
   }, 90000);
 });
+
+describe('o11y drill', () => {
+  const { spawnSync } = require('child_process');
+  const fs = require('fs');
+  const os = require('os');
+  const REPO = path.resolve(__dirname, '..', '..');
+  const o11y = (args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'build/src/cli/main.js'), ...args], { cwd: REPO, encoding: 'utf8' });
+
+  drillTest('plays the chaos example\'s contracts and reports where each alert went, as JSON too', () => {
+    const run = o11y(['drill', 'stacks/chaos.ts', '--json', '--timeout', '60']);
+    expect(run.status).toBe(0);
+    const results = JSON.parse(run.stdout);
+    expect(results).toEqual([expect.objectContaining({ alert: 'KubeDeploymentReplicasMismatch', expected: ['incident-tool'], passed: true })]);
+  }, 120000);
+
+  drillTest('a broken route makes it fail, saying where the alert went instead', () => {
+    const source = fs.readFileSync(path.join(REPO, 'stacks/chaos.ts'), 'utf8')
+      .replace("routes: [{ receiver: 'null', matchers: ['alertname=~\"Watchdog|InfoInhibitor\"'] }],", "routes: [{ receiver: 'null', matchers: ['alertname=~\"Watchdog|InfoInhibitor|KubeDeploymentReplicasMismatch\"'] }],");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-stack-')), 'broken.ts');
+    fs.writeFileSync(file, source);
+    const run = o11y(['drill', file, '--timeout', '40']);
+    expect(run.stdout).toContain('FAIL  checkout-pod-failure (PodChaos): KubeDeploymentReplicasMismatch -> null after');
+    expect(run.stdout).toMatch(/^0 passed, 1 failed$/m);
+    expect(run.status).toBe(1);
+  }, 120000);
+});
