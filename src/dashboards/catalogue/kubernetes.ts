@@ -107,8 +107,13 @@ function nameStat(title: string, expr: string, legend: string): StatPanel {
 
 // ---- dashboards ----
 
-/** Bandwidth and dropped packets, received and transmitted, aggregated by `aggregate` over the pods of `selector`. */
-function networkPanels(aggregate: (expr: string) => string, selector: string, legend: string, titleSuffix = ''): TimeseriesPanel[] {
+/** A Network row: bandwidth and dropped packets, received and transmitted, aggregated by `aggregate`. */
+function addNetworkRow(d: DashboardBuilder, aggregate: (expr: string) => string, selector: string, legend: string, titleSuffix = ''): void {
+  d.withRow(new RowBuilder('Network'));
+  for (const panel of networkPanels(aggregate, selector, legend, titleSuffix)) d.withPanel(panel);
+}
+
+function networkPanels(aggregate: (expr: string) => string, selector: string, legend: string, titleSuffix: string): TimeseriesPanel[] {
   const panel = (title: string, unit: string, direction: 'receive' | 'transmit', what: 'bytes' | 'packets_dropped') =>
     timeseries(`${title}${titleSuffix}`, unit, query(aggregate(`${podNetwork(direction, what)}{${selector}}`), legend));
   return [
@@ -167,8 +172,7 @@ function clusterDashboard(): DashboardBuilder {
     ], { Namespace: drillDown('Namespace (Pods)', UID.namespace, 'var-namespace=${__value.raw}') })
       .description('Pods, workloads, and CPU and memory usage, requests and limits of Pending and Running pods, per namespace.'));
 
-  d.withRow(new RowBuilder('Network'));
-  for (const panel of networkPanels(byNs, CLUSTER, '{{namespace}}', ' by namespace')) d.withPanel(panel);
+  addNetworkRow(d, byNs, CLUSTER, '{{namespace}}', ' by namespace');
   return d;
 }
 
@@ -220,8 +224,7 @@ function namespaceDashboard(): DashboardBuilder {
       { header: 'Memory usage (cache)', expr: byPod(`${MEMORY_CACHE}{${sel}}`), unit: 'bytes' },
     ], podLink));
 
-  d.withRow(new RowBuilder('Network'));
-  for (const panel of networkPanels(byPod, sel, '{{pod}}')) d.withPanel(panel);
+  addNetworkRow(d, byPod, sel, '{{pod}}');
 
   const fs = (metric: string) => `rate(${metric}{${CADVISOR}, ${NS}, container!="", ${DISK_DEVICES}}[$__rate_interval])`;
   const storageNote = 'Block I/O of the containers, as cAdvisor reports it (empty where the container runtime or cgroup version does not expose it).';
@@ -280,8 +283,7 @@ function workloadsDashboard(): DashboardBuilder {
       byWorkload(`${active('memory', 'limits')}{${sel}}`),
     )], workloadLink));
 
-  d.withRow(new RowBuilder('Network'));
-  for (const panel of networkPanels(byWorkload, sel, '{{workload}} ({{workload_type}})')) d.withPanel(panel);
+  addNetworkRow(d, byWorkload, sel, '{{workload}} ({{workload_type}})');
   return d;
 }
 
@@ -411,8 +413,7 @@ function workloadDashboard(): DashboardBuilder {
       byPod(`${active('memory', 'limits')}{${sel}}`),
     ), podLink));
 
-  d.withRow(new RowBuilder('Network'));
-  for (const panel of networkPanels(byPod, sel, '{{pod}}')) d.withPanel(panel);
+  addNetworkRow(d, byPod, sel, '{{pod}}');
   return d;
 }
 
