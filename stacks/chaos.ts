@@ -50,6 +50,21 @@ export default defineStack({
       routes: [{ receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] }],
     },
   },
+  drill: {
+    scenarios: [
+      {
+        // No built-in simulation knows what DNS errors do to checkout: here, its retry queue grows until memory alerts.
+        name: 'checkout retries pile up while DNS fails',
+        chaos: 'checkout-dns-errors',
+        series: [
+          {
+            series: 'container_memory_working_set_bytes{job="kubelet", metrics_path="/metrics/cadvisor", namespace="shop", pod="checkout-6d5f8b7c9-x2k4p", container="checkout"}',
+            values: '300000000x4 300000000+20000000x20 700000000x20',
+          },
+        ],
+      },
+    ],
+  },
   chaos: {
     schedules: [
       {

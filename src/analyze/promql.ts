@@ -271,3 +271,77 @@ function isExpression(name: string): boolean {
 }
 
 export { RANGE_FUNCTIONS_NEEDING_TWO_SAMPLES };
+
+export interface SelectorMatcher {
+  readonly label: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+/** Every vector selector an expression reads (inside range selectors and subqueries too), with its label matchers. */
+export function vectorSelectors(source: string): Array<{ name: string; matchers: SelectorMatcher[] }> {
+  const selectors: Array<{ name: string; matchers: SelectorMatcher[] }> = [];
+  parser.parse(source).iterate({
+    enter: (ref) => {
+      if (ref.name !== 'VectorSelector') return;
+      const name = metricNameOf(ref.node, source) ?? '';
+      // The name is reported apart; a `{__name__="x"}` matcher would only repeat it.
+      const matchers = matchersOf(ref.node, source).filter((m) => !(m.label === '__name__' && m.op === '=' && m.value === name));
+      selectors.push({ name, matchers: matchers as SelectorMatcher[] });
+    },
+  });
+  return selectors;
+}
+
+export type ComparisonOp = '>' | '<' | '>=' | '<=' | '==' | '!=';
+
+const COMPARISONS: Record<string, ComparisonOp> = { Gtr: '>', Lss: '<', Gte: '>=', Lte: '<=', Eql: '==', Neq: '!=' };
+const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '>': '<', '<': '>', '>=': '<=', '<=': '>=', '==': '==', '!=': '!=' };
+const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
+  Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => a / b, Mod: (a, b) => a % b, Pow: (a, b) => a ** b,
+};
+
+/** The value of a constant expression like `500 * 1024 * 1024` or `(1 - 0.9)`; undefined when it reads any series. */
+function constantValue(node: SyntaxNode, source: string): number | undefined {
+  const text = source.slice(node.from, node.to);
+  switch (node.name) {
+    case 'NumberDurationLiteral':
+    case 'NumberLiteral': {
+      if (/^[+-]?(inf|nan)$/i.test(text)) return Number(text.replace(/inf/i, 'Infinity').replace(/nan/i, 'NaN'));
+      const value = Number.isNaN(Number(text)) ? durationSeconds(text) : Number(text);
+      return Number.isNaN(value) ? undefined : value;
+    }
+    case 'ParenExpr':
+      return children(node).length === 1 ? constantValue(children(node)[0], source) : undefined;
+    case 'UnaryExpr': {
+      const op = node.getChild('UnaryOp');
+      const value = constantValue(children(node).find((c) => c.name !== 'UnaryOp')!, source);
+      return value !== undefined && op && source.slice(op.from, op.to) === '-' ? -value : value;
+    }
+    case 'BinaryExpr': {
+      const [lhs, operator, rhs] = children(node);
+      const apply = operator && operator.name in ARITHMETIC ? ARITHMETIC[operator.name] : undefined;
+      const [a, b] = [lhs && constantValue(lhs, source), rhs && constantValue(rhs, source)];
+      return apply && a !== undefined && b !== undefined && children(node).length === 3 ? apply(a, b) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The threshold of an alert written `expr OP constant` (or `constant OP expr`, flipped), looking through top-level
+ * `and`/`unless` to their left operand, which decides what fires. Undefined for any other shape, and for `bool`.
+ */
+export function comparisonThreshold(source: string): { op: ComparisonOp; value: number } | undefined {
+  let node: SyntaxNode | null = parser.parse(source).topNode.firstChild;
+  while (node?.name === 'ParenExpr' || (node?.name === 'BinaryExpr' && (node.getChild('And') || node.getChild('Unless')))) node = node.firstChild;
+  if (node?.name !== 'BinaryExpr' || node.getChild('BoolModifier')) return undefined;
+  const parts = children(node).filter((c) => c.name !== 'MatchingModifierClause');
+  const op = COMPARISONS[parts[1]?.name ?? ''];
+  if (!op || parts.length !== 3) return undefined;
+  const right = constantValue(parts[2], source);
+  if (right !== undefined) return { op, value: right };
+  const left = constantValue(parts[0], source);
+  return left !== undefined ? { op: FLIPPED[op], value: left } : undefined;
+}

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { planDrill } from '../drill/plan';
-import { runScenario, type DrillResult } from '../drill/run';
+import { DrillAborted, runScenarios, type DrillResult } from '../drill/run';
 import { StackError } from '../stack/errors';
 import { loadStackFile } from '../synth/load';
 import { buildStack } from '../synth/render';
@@ -8,38 +8,84 @@ import { stackFilesFor } from './stacks';
 
 export interface DrillOptions {
   readonly factor: string;
-  /** Seconds a scenario may take before its missing deliveries count as failures. */
+  /** Seconds a scenario may take before its missing alerts count as failures. */
   readonly timeout: string;
+  readonly parallel: string;
   readonly json?: boolean;
 }
 
-/** `o11y drill`: plays each chaos contract on a real Prometheus and Alertmanager and reports where alerts went. */
+const BINARIES = [
+  { command: 'prometheus', debian: 'prometheus' },
+  { command: 'prometheus-alertmanager', debian: 'prometheus-alertmanager' },
+  { command: 'prometheus-node-exporter', debian: 'prometheus-node-exporter' },
+];
+
+/** `o11y drill`: plays each stack's scenarios on a real Prometheus and Alertmanager and reports where alerts went. */
 export async function drillCommand(args: string[], options: DrillOptions): Promise<void> {
-  for (const binary of ['prometheus', 'prometheus-alertmanager']) {
-    if (spawnSync('sh', ['-c', `command -v ${binary}`]).status !== 0) {
-      throw new StackError('o11y drill', [{ field: binary, message: 'is not installed', fix: 'apt-get install prometheus prometheus-alertmanager' }]);
-    }
+  const missing = BINARIES.filter((b) => spawnSync('sh', ['-c', `command -v ${b.command}`]).status !== 0);
+  if (missing.length) {
+    throw new StackError('o11y drill', missing.map((b) => ({ field: b.command, message: 'is not installed', fix: `apt-get install ${missing.map((m) => m.debian).join(' ')}` })));
   }
   const factor = Number(options.factor);
+  const timeout = Number(options.timeout);
+  const parallel = Number(options.parallel);
+  const numberProblems = [
+    !(factor >= 1) && { field: '--factor', message: `'${options.factor}' is not a number of at least 1`, fix: 'e.g. --factor 60: 1m of rules passes in 1s' },
+    !(timeout > 0) && { field: '--timeout', message: `'${options.timeout}' is not a positive number of seconds` },
+    !(Number.isInteger(parallel) && parallel >= 1) && { field: '--parallel', message: `'${options.parallel}' is not a whole number of at least 1` },
+  ].filter((p) => p !== false);
+  if (numberProblems.length) throw new StackError('o11y drill', numberProblems);
+
+  // Ctrl-C: every scenario stops its servers and processes, then the drill exits 130.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
   const results: DrillResult[] = [];
-  for (const file of stackFilesFor(args)) {
-    const stack = buildStack(loadStackFile(file));
-    const plan = planDrill(stack, factor, Number(options.timeout) * 1000);
-    if (!options.json) {
-      console.log(`stack ${stack.values.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor}`);
-      for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
-    }
-    for (const scenario of plan.scenarios) {
-      for (const result of await runScenario(plan.setup, scenario)) {
-        results.push(result);
-        if (!options.json) {
-          const where = Object.entries(result.delivered).map(([r, s]) => `${r} after ${s}s`).join(', ') || 'nowhere';
-          console.log(`  ${result.passed ? 'PASS' : 'FAIL'}  ${result.scenario}: ${result.alert} -> ${where} (expected ${result.expected.join(', ') || 'any'})`);
-        }
+  try {
+    for (const file of stackFilesFor(args)) {
+      const stack = buildStack(loadStackFile(file));
+      const plan = planDrill(stack, factor, timeout * 1000);
+      if (!options.json) {
+        console.log(`stack ${stack.values.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s)`);
+        for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
       }
+      const setup = { ...plan.setup, signal: interrupt.signal };
+      results.push(...(await runScenarios(setup, plan.scenarios, parallel, (done) => options.json || console.log(reportTable(done, factor)))));
     }
+  } catch (error) {
+    if (!(error instanceof DrillAborted)) throw error;
+    console.error('o11y drill: interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped.');
+    process.exitCode = 130;
+    return;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
-  if (options.json) console.log(JSON.stringify(results, null, 2));
+  if (options.json) console.log(JSON.stringify({ factor, results }, null, 2));
   else console.log(`${results.filter((r) => r.passed).length} passed, ${results.filter((r) => !r.passed).length} failed`);
   if (results.some((r) => !r.passed)) process.exitCode = 1;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Seconds of the drill as the time they stand for at full scale, e.g. 10.2s at factor 60 -> `~10m`. */
+function fullScale(seconds: number, factor: number): string {
+  const minutes = Math.round((seconds * factor) / 60);
+  return minutes >= 1 ? `~${minutes}m` : `~${Math.round(seconds * factor)}s`;
+}
+
+/** One scenario's results as a table: fired? after how long? delivered where? inhibited? grouped? */
+function reportTable(results: readonly DrillResult[], factor: number): string {
+  const header = ['alert', 'fired after', 'delivered to', 'inhibited by', 'grouped with', 'result'];
+  const rows = results.map((r) => [
+    r.alert,
+    r.firedAfter === null ? 'never' : `${r.firedAfter}s (${fullScale(r.firedAfter, factor)})`,
+    Object.entries(r.delivered).map(([receiver, s]) => `${receiver} ${s}s`).join(', ') || '-',
+    r.inhibitedBy.join(', ') || '-',
+    r.groupedWith.join(', ') || '-',
+    r.passed ? 'PASS' : `FAIL: ${r.problems.join('; ')}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => `    ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`;
+  const first = results[0];
+  return [`  ${first ? `${first.scenario}  [${first.origin}]` : ''}`, line(header), ...rows.map(line)].join('\n');
 }

@@ -4,7 +4,7 @@ import { StackError } from '../stack/errors';
 import { listCommand } from './list';
 import { synthCommand } from './synth';
 import { testCommand } from './test';
-import { drillCommand } from './drill';
+import { drillCommand, type DrillOptions } from './drill';
 
 /** Runs a command; input errors print their message (no stack trace) and exit 1. */
 function run(action: () => void): void {
@@ -56,12 +56,13 @@ export function main(argv: string[]): void {
     .action((stacks: string[], options: { catalogue?: boolean }) => run(() => testCommand(stacks, options)));
   program
     .command('drill')
-    .description('play each chaos contract on a real Prometheus and Alertmanager on 127.0.0.1, and report where the alerts went')
+    .description('prove on a real Prometheus and Alertmanager (127.0.0.1) that the stack\'s alerts fire and reach their receivers: a real node_exporter stopped, the chaos contracts, the stack\'s drill scenarios')
     .argument('[stacks...]', 'stack files (.ts)')
     .option('--factor <n>', 'divide every duration by this', '60')
     .option('--timeout <seconds>', 'how long a scenario may take', '120')
+    .option('--parallel <n>', 'scenarios run at once (each with its own Prometheus and Alertmanager)', '4')
     .option('--json', 'print the results as JSON')
-    .action(async (stacks: string[], options: { factor: string; timeout: string; json?: boolean }) => runAsync(() => drillCommand(stacks, options)));
+    .action(async (stacks: string[], options: DrillOptions) => runAsync(() => drillCommand(stacks, options)));
   program.parseAsync(argv);
 }
 

@@ -1,53 +1,116 @@
-// What a drill runs for a stack: the scenarios its chaos contracts imply, each played from the firing case the
-// expected alert proves itself with (every catalogue alert has one), time-scaled by one factor.
-import type { ObservabilityStack } from '../stack/observability-stack';
-import { isAlert } from '../rules/types';
-import { renderGroups } from '../rules/render';
-import { toYaml } from '../synth/files';
+// What a drill runs for a stack, time-scaled by one factor:
+// - built in: a real node_exporter that the drill stops (TargetDown must follow), and the always-firing Watchdog;
+// - every chaos contract, played by a built-in simulation of its experiment, else by the expected alert's own firing
+//   case, unless a scenario of the stack plays that schedule;
+// - the scenarios the stack declares (`drill.scenarios`).
+// Where no receivers are expected explicitly, built-in scenarios expect what the stack's routing tree says.
+import { routeLabels } from '../analyze/routing';
 import { durationSeconds } from '../analyze/promql';
+import type { ChaosSchedule } from '../chaos/types';
+import { renderGroups } from '../rules/render';
+import { isAlert, type AlertDefinition } from '../rules/types';
+import { StackError, type StackProblem } from '../stack/errors';
+import type { ObservabilityStack } from '../stack/observability-stack';
+import { closestNames } from '../stack/suggest';
+import { toYaml } from '../synth/files';
 import { drillAlertmanagerConfig } from './alertmanager';
+import type { DrillExpectation } from '../stack/values';
 import type { DrillScenario, DrillSetup } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
+import { simulateContract } from './simulate';
 
 export interface DrillPlan {
   readonly setup: DrillSetup;
   readonly scenarios: DrillScenario[];
-  /** Expectations that cannot be simulated (their alert has no firing case), with why. */
+  /** Chaos expectations that cannot be played, with why. */
   readonly skipped: string[];
   readonly factor: number;
 }
 
 export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs = 120000): DrillPlan {
   stack.finalize();
+  const v = stack.values;
   const groups = stack.rules.effective().flatMap((s) => s.groups);
-  const alerts = groups.flatMap((g) => g.rules.filter(isAlert));
+  const alerts = new Map(groups.flatMap((g) => g.rules.filter(isAlert)).map((a) => [a.alert, a]));
+  const externalLabels = { cluster: v.common.clusterName, ...v.prometheus.externalLabels };
+  const minuteSteps = 60000 / factor;
+  const routed = (alert: AlertDefinition, labels: Record<string, string>): DrillExpectation => ({
+    alert: alert.alert,
+    receivers: routeLabels(v.alertmanager.route, { ...externalLabels, ...alert.labels, ...labels, severity: alert.severity, alertname: alert.alert }),
+  });
+
   const scenarios: DrillScenario[] = [];
   const skipped: string[] = [];
-  for (const schedule of stack.values.chaos.schedules) {
+  const targetDown = alerts.get('TargetDown');
+  if (v.nodeExporter.enabled && targetDown) {
+    const labels = { job: 'node-exporter', namespace: v.common.namespace, service: 'node-exporter' };
+    scenarios.push({
+      name: 'node_exporter stopped',
+      origin: 'built-in: a real node_exporter, scraped like the stack\'s, stopped by the drill',
+      series: [],
+      stepMs: minuteSteps,
+      nodeExporter: { labels: { ...labels, endpoint: 'metrics', pod: 'node-exporter-drill', container: 'node-exporter' } },
+      expect: [routed(targetDown, labels)],
+    });
+  }
+  const watchdog = alerts.get('Watchdog');
+  if (watchdog) {
+    scenarios.push({ name: 'Watchdog heartbeat', origin: 'built-in: the always-firing alert', series: [], stepMs: minuteSteps, expect: [routed(watchdog, {})] });
+  }
+
+  const declaredChaos = new Set(v.drill.scenarios.flatMap((s) => (s.chaos ? [s.chaos] : [])));
+  for (const schedule of v.chaos.schedules.filter((s) => !declaredChaos.has(s.name))) {
     for (const expectation of schedule.expects ?? []) {
-      const proof = alerts.find((a) => a.alert === expectation.alert && a.tests);
-      if (!proof?.tests) {
-        skipped.push(`${schedule.name} › ${expectation.alert}: the alert has no firing test case to play`);
-        continue;
-      }
-      if (durationSeconds(proof.tests.fires.interval ?? '1m') !== 60) {
-        skipped.push(`${schedule.name} › ${expectation.alert}: its firing case does not use 1m steps`);
-        continue;
-      }
-      scenarios.push({ name: `${schedule.name} (${schedule.experiment.kind})`, series: proof.tests.fires.input, expect: [{ alert: expectation.alert, receivers: expectation.receivers ?? [] }] });
+      const played = chaosScenario(schedule, expectation.alert, alerts.get(expectation.alert), minuteSteps);
+      if (typeof played === 'string') skipped.push(`${schedule.name} › ${expectation.alert}: ${played}`);
+      else scenarios.push({ ...played, expect: [{ alert: expectation.alert, receivers: expectation.receivers }] });
     }
   }
-  const scaled = scaleRuleGroups(groups, factor);
+
+  const problems: StackProblem[] = [];
+  v.drill.scenarios.forEach((declared, i) => {
+    const schedule = v.chaos.schedules.find((s) => s.name === declared.chaos);
+    const expect = declared.expect ?? schedule?.expects?.map((e) => ({ alert: e.alert, receivers: e.receivers })) ?? [];
+    expect.forEach((e, j) => {
+      if (alerts.has(e.alert)) return;
+      const near = closestNames(e.alert, [...alerts.keys()]);
+      problems.push({ field: `drill.scenarios[${i}].expect[${j}].alert`, message: `no alert of the stack is named '${e.alert}'`, fix: near.length ? `did you mean '${near[0]}'?` : 'name an alert of the catalogue or of your rules' });
+    });
+    scenarios.push({
+      name: declared.name,
+      origin: schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack',
+      series: declared.series,
+      stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor,
+      expect,
+    });
+  });
+  if (problems.length) throw new StackError(v.name, problems);
+
   return {
     factor,
     scenarios,
     skipped,
     setup: {
-      rulesYaml: toYaml(renderGroups(scaled, stack.values.rules.runbookBaseUrl)),
-      alertmanagerConfig: (url) => drillAlertmanagerConfig(stack.values.alertmanager, factor, url),
-      interval: scaleDuration(stack.values.prometheus.scrapeInterval, factor),
-      stepMs: 60000 / factor,
+      rulesYaml: toYaml(renderGroups(scaleRuleGroups(groups, factor), v.rules.runbookBaseUrl)),
+      alertmanagerConfig: (url) => drillAlertmanagerConfig(v.alertmanager, factor, url),
+      interval: scaleDuration(v.prometheus.scrapeInterval, factor),
+      externalLabels,
+      resendDelay: scaleDuration('1m', factor),
       timeoutMs,
     },
   };
+}
+
+/** A chaos expectation as a scenario: the built-in simulation of its experiment, else the alert's own firing case. */
+function chaosScenario(schedule: ChaosSchedule, name: string, alert: AlertDefinition | undefined, minuteSteps: number): Omit<DrillScenario, 'expect'> | string {
+  if (!alert) return 'no alert of the stack has that name';
+  const simulated = simulateContract(schedule, alert);
+  if ('series' in simulated) {
+    return { name: `${schedule.name} (${schedule.experiment.kind})`, origin: `chaos: simulated ${simulated.description}`, series: simulated.series, stepMs: minuteSteps };
+  }
+  const fires = alert.tests?.fires;
+  if (fires && durationSeconds(fires.interval ?? '1m') === 60) {
+    return { name: `${schedule.name} (${schedule.experiment.kind})`, origin: `chaos: ${name}'s own firing test case (${simulated.skip})`, series: fires.input, stepMs: minuteSteps };
+  }
+  return `${simulated.skip}; declare a drill scenario that plays it (drill.scenarios with chaos: '${schedule.name}')`;
 }

@@ -1,46 +1,65 @@
-// Runs a drill: a real Prometheus and Alertmanager on 127.0.0.1, loaded with the stack's (scaled) rules and routing,
-// scraping a local exporter that plays the scenario's series, with every receiver captured locally.
+// Runs a drill scenario: a real Prometheus and Alertmanager on 127.0.0.1, loaded with the stack's (scaled) rules and
+// routing, scraping a local exporter that plays the scenario's series (or a real node_exporter that the drill stops),
+// with every receiver captured locally. It watches Prometheus (fired?), Alertmanager (inhibited?) and the capture
+// endpoint (delivered where, grouped with what) and stops everything it started before returning.
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import type { SeriesInput } from '../rules/types';
+import type { DrillExpectation } from '../stack/values';
 import { toYaml } from '../synth/files';
-import { expandSeries } from './series';
+import { expandSeries, parseSeries } from './series';
 
 export interface DrillScenario {
   readonly name: string;
-  /** Series in promtool's notation, one value per (scaled) step. */
-  readonly series: Array<{ readonly series: string; readonly values: string }>;
-  /** Alerts that must reach these receivers. */
-  readonly expect: Array<{ readonly alert: string; readonly receivers: string[] }>;
+  /** Where the scenario comes from, for the report. */
+  readonly origin: string;
+  /** Series in promtool's notation, one value per step. */
+  readonly series: SeriesInput[];
+  readonly stepMs: number;
+  /** A real node_exporter, scraped with these target labels, stopped once Prometheus has seen it up (time zero). */
+  readonly nodeExporter?: { readonly labels: Record<string, string> };
+  readonly expect: DrillExpectation[];
 }
 
 export interface DrillSetup {
   readonly rulesYaml: string;
   /** Builds the Alertmanager config for a capture URL. */
   readonly alertmanagerConfig: (captureUrl: string) => Record<string, unknown>;
-  /** Scaled scrape and evaluation interval, and the step of the scenario's series. */
+  /** Scaled scrape and evaluation interval. */
   readonly interval: string;
-  readonly stepMs: number;
+  readonly externalLabels: Record<string, string>;
+  /** Prometheus re-sends firing alerts this often (1m unscaled): an alert sent before Alertmanager listened comes again. */
+  readonly resendDelay: string;
+  /** How long after time zero missing alerts count as failures. */
   readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface DrillResult {
   readonly scenario: string;
+  readonly origin: string;
   readonly alert: string;
-  readonly expected: string[];
-  /** Receiver -> seconds after the start when it first got the alert. */
+  readonly expected: { readonly receivers: string[] | 'any'; readonly inhibited: boolean; readonly groupedWith: string[] };
+  /** Seconds from time zero until Prometheus had it firing; null if it never fired. */
+  readonly firedAfter: number | null;
+  /** Receiver -> seconds from time zero until it first got the alert. */
   readonly delivered: Record<string, number>;
+  /** Alerts that inhibited it (Alertmanager's view). */
+  readonly inhibitedBy: string[];
+  /** Other alerts that arrived in the same notifications. */
+  readonly groupedWith: string[];
+  readonly problems: string[];
   readonly passed: boolean;
 }
 
-function parseSeries(text: string): { name: string; labels: string } {
-  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?$/.exec(text.trim());
-  if (!m) throw new Error(`'${text}' is not a series`);
-  return { name: m[1], labels: m[2] ?? '' };
-}
+export class DrillAborted extends Error {}
+
+const POLL_MS = 250;
+const READY_TIMEOUT_MS = 30000;
 
 async function listen(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -54,15 +73,92 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs one scenario; every process and server it starts is stopped before it returns, also on failure. */
+async function getJson(url: string): Promise<unknown> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return response.ok ? await response.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const round = (seconds: number) => Math.round(seconds * 10) / 10;
+
+/** What the drill sees while a scenario runs. */
+class Observations {
+  readonly firedAt = new Map<string, number>();
+  readonly inhibitedBy = new Map<string, Set<string>>();
+  readonly notifications: Array<{ receiver: string; alerts: string[]; at: number }> = [];
+  zero = Date.now();
+
+  since(): number {
+    return (Date.now() - this.zero) / 1000;
+  }
+
+  deliveredTo(alert: string): Record<string, number> {
+    const delivered: Record<string, number> = {};
+    for (const n of this.notifications.filter((x) => x.alerts.includes(alert))) delivered[n.receiver] ??= round(n.at);
+    return delivered;
+  }
+
+  groupedWith(alert: string): string[] {
+    const others = this.notifications.filter((n) => n.alerts.includes(alert)).flatMap((n) => n.alerts.filter((a) => a !== alert));
+    return [...new Set(others)].sort();
+  }
+
+  /** Whether an expectation has shown everything it can; inhibited ones then wait out the grace time. */
+  settled(e: DrillExpectation): boolean {
+    if (!this.firedAt.has(e.alert)) return false;
+    if (e.inhibited) return (this.inhibitedBy.get(e.alert)?.size ?? 0) > 0;
+    const delivered = Object.keys(this.deliveredTo(e.alert));
+    const receiversOk = e.receivers ? e.receivers.every((r) => delivered.includes(r)) : delivered.length > 0;
+    return receiversOk && (e.groupedWith ?? []).every((a) => this.groupedWith(e.alert).includes(a));
+  }
+
+  result(scenario: DrillScenario, e: DrillExpectation, crash: string | undefined): DrillResult {
+    const delivered = this.deliveredTo(e.alert);
+    const got = Object.keys(delivered).sort();
+    const firedAt = this.firedAt.get(e.alert);
+    const inhibitedBy = [...(this.inhibitedBy.get(e.alert) ?? [])].sort();
+    const groupedWith = this.groupedWith(e.alert);
+    const problems: string[] = [];
+    if (crash) problems.push(crash);
+    if (firedAt === undefined) problems.push('never fired');
+    if (e.inhibited && got.length) problems.push(`expected to be inhibited, but reached ${got.join(', ')}`);
+    if (e.inhibited && firedAt !== undefined && !inhibitedBy.length) problems.push('expected to be inhibited, but nothing inhibited it');
+    if (!e.inhibited && firedAt !== undefined) {
+      const wanted = e.receivers ? [...e.receivers].sort() : undefined;
+      if (!got.length) problems.push(inhibitedBy.length ? `inhibited by ${inhibitedBy.join(', ')}` : 'reached no receiver');
+      else if (wanted && wanted.join() !== got.join()) problems.push(`reached ${got.join(', ')}, expected ${wanted.join(', ')}`);
+    }
+    const missingGroup = (e.groupedWith ?? []).filter((a) => !groupedWith.includes(a));
+    if (missingGroup.length) problems.push(`not grouped with ${missingGroup.join(', ')}`);
+    return {
+      scenario: scenario.name,
+      origin: scenario.origin,
+      alert: e.alert,
+      expected: { receivers: e.receivers ? [...e.receivers] : 'any', inhibited: e.inhibited ?? false, groupedWith: e.groupedWith ?? [] },
+      firedAfter: firedAt === undefined ? null : round(firedAt),
+      delivered,
+      inhibitedBy,
+      groupedWith,
+      problems,
+      passed: problems.length === 0,
+    };
+  }
+}
+
+/** Runs one scenario; every process and server it starts is stopped before it returns, also on failure or abort. */
 export async function runScenario(setup: DrillSetup, scenario: DrillScenario): Promise<DrillResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-'));
-  const started = Date.now();
-  const processes: ChildProcess[] = [];
-  const received: Array<{ receiver: string; alert: string; at: number }> = [];
+  const seen = new Observations();
+  const processes: Array<{ name: string; child: ChildProcess; log: string }> = [];
+  let crash: string | undefined;
+  let playing = false;
   const expanded = scenario.series.map((s) => ({ ...parseSeries(s.series), values: expandSeries(s.values) }));
   const exporter = http.createServer((_req, res) => {
-    const step = Math.floor((Date.now() - started) / setup.stepMs);
+    // Until time zero the exporter serves the first values; then one step per stepMs.
+    const step = playing ? Math.floor((Date.now() - seen.zero) / scenario.stepMs) : 0;
     const lines = expanded.flatMap((s) => {
       const value = s.values[Math.min(step, s.values.length - 1)];
       return value === undefined ? [] : [`${s.name}${s.labels} ${value}`];
@@ -74,43 +170,145 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       const receiver = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
-      for (const alert of (JSON.parse(body || '{}').alerts ?? []) as Array<{ labels: Record<string, string> }>) {
-        received.push({ receiver, alert: alert.labels.alertname, at: (Date.now() - started) / 1000 });
-      }
+      const alerts = ((JSON.parse(body || '{}').alerts ?? []) as Array<{ labels: Record<string, string> }>).map((a) => a.labels.alertname);
+      seen.notifications.push({ receiver, alerts: [...new Set(alerts)], at: seen.since() });
       res.end('ok');
     });
   });
+  const start = (name: string, command: string, args: string[]) => {
+    const log = path.join(dir, `${name}.log`);
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', fs.openSync(log, 'w')] });
+    child.on('error', () => undefined);
+    child.on('exit', (code) => {
+      if (!child.killed) crash ??= `${name} exited (code ${code}): ${lastLine(log)}`;
+    });
+    processes.push({ name, child, log });
+    return child;
+  };
+  const check = () => {
+    if (setup.signal?.aborted) throw new DrillAborted('the drill was interrupted');
+    if (crash) throw new Error(crash);
+  };
+  const waitFor = async (what: string, ready: () => Promise<boolean>, timeoutMs: number) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      check();
+      if (await ready()) return;
+      if (Date.now() > until) throw new Error(`${what} within ${timeoutMs / 1000}s`);
+      await sleep(POLL_MS);
+    }
+  };
   try {
     const [exporterPort, capturePort, promPort, amPort] = [await listen(exporter), await listen(capture), await freePort(), await freePort()];
+    const nodePort = scenario.nodeExporter ? await freePort() : undefined;
+    const scrapeConfigs: unknown[] = [
+      // honor_labels: the scenario's series carry their own job and instance, as the real targets' would.
+      { job_name: 'drill', honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] },
+    ];
+    if (scenario.nodeExporter) {
+      const { job, ...labels } = scenario.nodeExporter.labels;
+      scrapeConfigs.push({ job_name: job ?? 'node-exporter', static_configs: [{ targets: [`127.0.0.1:${nodePort}`], labels }] });
+    }
     fs.writeFileSync(path.join(dir, 'rules.yaml'), setup.rulesYaml);
     fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), toYaml(setup.alertmanagerConfig(`http://127.0.0.1:${capturePort}/capture`)));
     fs.writeFileSync(path.join(dir, 'prometheus.yaml'), toYaml({
-      global: { scrape_interval: setup.interval, evaluation_interval: setup.interval },
+      global: { scrape_interval: setup.interval, evaluation_interval: setup.interval, external_labels: setup.externalLabels },
       rule_files: [path.join(dir, 'rules.yaml')],
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-      // honor_labels: the scenario's series carry their own job and instance, as the real targets' would.
-      scrape_configs: [{ job_name: 'drill', honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+      scrape_configs: scrapeConfigs,
     }));
-    processes.push(spawn('prometheus-alertmanager', [
+    start('alertmanager', 'prometheus-alertmanager', [
       `--config.file=${path.join(dir, 'alertmanager.yaml')}`, `--storage.path=${path.join(dir, 'am')}`,
       `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=',
-    ], { stdio: 'ignore' }));
-    processes.push(spawn('prometheus', [
+    ]);
+    start('prometheus', 'prometheus', [
       `--config.file=${path.join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ], { stdio: 'ignore' }));
-    for (const p of processes) p.on('error', () => undefined);
-    const done = () => scenario.expect.every((e) => e.receivers.every((r) => received.some((x) => x.receiver === r && x.alert === e.alert)));
-    while (!done() && Date.now() - started < setup.timeoutMs) await new Promise((resolve) => setTimeout(resolve, 250));
-    return scenario.expect.map((e) => {
-      const delivered: Record<string, number> = {};
-      for (const x of received.filter((r) => r.alert === e.alert)) delivered[x.receiver] ??= Math.round(x.at * 10) / 10;
-      const got = Object.keys(delivered).sort();
-      return { scenario: scenario.name, alert: e.alert, expected: e.receivers, delivered, passed: [...e.receivers].sort().join() === got.join() };
-    });
+      `--web.listen-address=127.0.0.1:${promPort}`, `--rules.alert.resend-delay=${setup.resendDelay}`,
+    ]);
+    const node = nodePort === undefined ? undefined : start('node_exporter', 'prometheus-node-exporter', [
+      `--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults',
+      ...['cpu', 'meminfo', 'loadavg', 'filesystem', 'time', 'uname'].map((c) => `--collector.${c}`),
+    ]);
+    const prometheus = `http://127.0.0.1:${promPort}`;
+    const alertmanager = `http://127.0.0.1:${amPort}`;
+    await waitFor('Prometheus and Alertmanager did not become ready', async () => {
+      const ready = await Promise.all([fetch(`${prometheus}/-/ready`), fetch(`${alertmanager}/-/ready`)].map((p) => p.then((r) => r.ok, () => false)));
+      return ready.every(Boolean);
+    }, READY_TIMEOUT_MS);
+    if (node) {
+      await waitFor('Prometheus did not scrape node_exporter', async () => {
+        const body = (await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(`up{instance="127.0.0.1:${nodePort}"} == 1`)}`)) as { data?: { result?: unknown[] } } | undefined;
+        return (body?.data?.result?.length ?? 0) > 0;
+      }, READY_TIMEOUT_MS);
+      node.kill('SIGKILL');
+    }
+    seen.zero = Date.now();
+    playing = true;
+    const pending = () => scenario.expect.filter((e) => !seen.settled(e));
+    while (pending().length && Date.now() - seen.zero < setup.timeoutMs) {
+      check();
+      await observe(prometheus, alertmanager, seen);
+      await sleep(POLL_MS);
+    }
+    // A little longer, so that an alert also sent where it should not go, or an inhibition that fails late, shows.
+    const grace = Date.now() + 2000;
+    while (Date.now() < grace) {
+      check();
+      await observe(prometheus, alertmanager, seen);
+      await sleep(POLL_MS);
+    }
+  } catch (e) {
+    if (e instanceof DrillAborted) throw e;
+    crash ??= (e as Error).message;
   } finally {
-    for (const p of processes) p.kill('SIGKILL');
+    for (const p of processes) p.child.kill('SIGKILL');
+    await Promise.all(processes.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((resolve) => p.child.once('exit', resolve)) : undefined)));
     await Promise.all([exporter, capture].map((s) => new Promise((resolve) => s.close(resolve))));
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  return scenario.expect.map((e) => seen.result(scenario, e, crash));
 }
+
+/** Records which alerts Prometheus has firing and which Alertmanager holds inhibited, and by what. */
+async function observe(prometheus: string, alertmanager: string, seen: Observations): Promise<void> {
+  const [rules, held] = (await Promise.all([getJson(`${prometheus}/api/v1/alerts`), getJson(`${alertmanager}/api/v2/alerts`)])) as [
+    { data?: { alerts?: Array<{ labels: Record<string, string>; state: string }> } } | undefined,
+    Array<{ labels: Record<string, string>; fingerprint: string; status: { inhibitedBy?: string[] } }> | undefined,
+  ];
+  for (const a of rules?.data?.alerts ?? []) {
+    if (a.state === 'firing' && !seen.firedAt.has(a.labels.alertname)) seen.firedAt.set(a.labels.alertname, seen.since());
+  }
+  const names = new Map((held ?? []).map((a) => [a.fingerprint, a.labels.alertname]));
+  for (const a of held ?? []) {
+    for (const by of a.status.inhibitedBy ?? []) {
+      const set = seen.inhibitedBy.get(a.labels.alertname) ?? new Set<string>();
+      set.add(names.get(by) ?? by);
+      seen.inhibitedBy.set(a.labels.alertname, set);
+    }
+  }
+}
+
+/** Runs scenarios `concurrency` at a time (each has its own servers and ports); results keep the scenarios' order. */
+export async function runScenarios(setup: DrillSetup, scenarios: readonly DrillScenario[], concurrency: number, onResults?: (results: DrillResult[]) => void): Promise<DrillResult[]> {
+  const results: DrillResult[][] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < scenarios.length) {
+      const i = next++;
+      results[i] = await runScenario(setup, scenarios[i]);
+      onResults?.(results[i]);
+    }
+  };
+  // Settled, not all: when one worker is interrupted, the others still stop their servers before this returns.
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(concurrency, scenarios.length)) }, worker));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.flat();
+}
+
+function lastLine(file: string): string {
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+  return lines[lines.length - 1] ?? '';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

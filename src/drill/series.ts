@@ -18,3 +18,10 @@ export function expandSeries(values: string): Array<number | undefined> {
   }
   return out;
 }
+
+/** `up{job="a", instance="b"}` as the metric name and the label part, as an exporter writes them. */
+export function parseSeries(text: string): { name: string; labels: string } {
+  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})?$/.exec(text.trim());
+  if (!m) throw new Error(`'${text}' is not a series: write it like up{job="api"}`);
+  return { name: m[1], labels: m[2] ?? '' };
+}

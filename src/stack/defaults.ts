@@ -11,7 +11,7 @@ import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 import type { ChaosSchedule } from '../chaos/types';
-import type { AlertOverride, KsmCollector, StackValues, Toleration } from './values';
+import type { AlertOverride, DrillScenarioValues, KsmCollector, StackValues, Toleration } from './values';
 
 /** Images and versions: the only place they are written. */
 export const DEFAULT_IMAGES = {
@@ -147,6 +147,7 @@ export const DEFAULT_VALUES = {
   },
   applications: [] as NonNullable<StackValues['applications']>,
   chaos: { pauseAll: false, schedules: [] as ChaosSchedule[] },
+  drill: { scenarios: [] as DrillScenarioValues[] },
   crds: { paths: [] as string[] },
   patches: [] as NonNullable<StackValues['patches']>,
   extraObjects: [] as NonNullable<StackValues['extraObjects']>,

@@ -4,6 +4,7 @@ import type { StackProblem } from './errors';
 import { closestNames } from './suggest';
 import { checkReceivers } from '../alerting/receivers';
 import { checkSchedules } from '../chaos/safety';
+import { checkDrillScenarios } from '../drill/check';
 import { checkCustomResources, checkMonitors, monitorResource } from '../ksm/config';
 import type { ResourceValues } from './values';
 import schema from './stack-values.schema.json';
@@ -193,6 +194,7 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   problems.push(...checkMonitors(v.kubeStateMetrics.crStatusMonitors, 'kubeStateMetrics.crStatusMonitors'));
 
   problems.push(...checkSchedules(v.chaos.schedules, v.common.namespace));
+  problems.push(...checkDrillScenarios(v.drill.scenarios, v.chaos.schedules, v.alertmanager.receivers.map((r) => r.name)));
 
   // Credentials only by Secret reference: a value that looks like one in any other field is an error.
   problems.push(...checkReceivers(v.alertmanager.receivers, 'alertmanager.receivers'));

@@ -7,7 +7,7 @@ import type { NodeExporterThresholds } from '../rules/catalogue/node-exporter';
 import type { KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-metrics';
 import type { KubernetesAppsThresholds } from '../rules/catalogue/kubernetes-apps';
 import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-system';
-import type { RuleGroupDefinition, RuleUnitTest } from '../rules/types';
+import type { RuleGroupDefinition, RuleUnitTest, SeriesInput } from '../rules/types';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 import type { ChaosSchedule } from '../chaos/types';
@@ -506,6 +506,41 @@ export interface ChaosValues {
   readonly schedules?: ChaosSchedule[];
 }
 
+/** What a drill scenario must show: an alert that fires and where it goes. */
+export interface DrillExpectation {
+  readonly alert: string;
+  /** Receivers it must reach, exactly these. @default any receiver */
+  readonly receivers?: string[];
+  /** It must fire but be inhibited by another alert, reaching no receiver. @default false */
+  readonly inhibited?: boolean;
+  /** Alerts it must arrive with in one notification (grouped by the route). @default [] */
+  readonly groupedWith?: string[];
+}
+
+/** A drill scenario: series a local exporter serves to a real Prometheus, and the alerts that must follow. */
+export interface DrillScenarioValues {
+  readonly name: string;
+  /**
+   * The chaos schedule this scenario plays: its contract's alerts are expected (unless `expect` is given), and the
+   * drill uses this scenario instead of a built-in simulation.
+   */
+  readonly chaos?: string;
+  /** Series in promtool's notation (`0+10x30`, `1x10 0x20`, `_`), one value per `interval`. */
+  readonly series: SeriesInput[];
+  /** Step between the values. @default "1m" */
+  readonly interval?: PromDuration;
+  /** Required unless `chaos` names a schedule with expectations. */
+  readonly expect?: DrillExpectation[];
+}
+
+export interface DrillValues {
+  /**
+   * Scenarios `o11y drill` plays besides the built-in ones (a real node_exporter going down, the chaos contracts).
+   * @default []
+   */
+  readonly scenarios?: DrillScenarioValues[];
+}
+
 export interface StackValues {
   /**
    * Name of the stack: its folder under dist/.
@@ -525,6 +560,8 @@ export interface StackValues {
   readonly rules?: RulesValues;
   /** Chaos Mesh schedules, each with the alerts it must set off. */
   readonly chaos?: ChaosValues;
+  /** Scenarios for `o11y drill`. */
+  readonly drill?: DrillValues;
   readonly crds?: CrdValues;
   /** Escape hatch: JSON patches on generated objects. */
   readonly patches?: ObjectPatch[];

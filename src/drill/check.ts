@@ -1,0 +1,48 @@
+// Checks of the drill scenarios a stack declares, at synth time like every other value: a scenario that cannot be
+// played is a mistake to fix before anyone runs a drill.
+import { durationSeconds } from '../analyze/promql';
+import type { ChaosSchedule } from '../chaos/types';
+import type { StackProblem } from '../stack/errors';
+import { closestNames } from '../stack/suggest';
+import type { DrillScenarioValues } from '../stack/values';
+import { expandSeries, parseSeries } from './series';
+
+export function checkDrillScenarios(scenarios: readonly DrillScenarioValues[], schedules: readonly ChaosSchedule[], receivers: readonly string[]): StackProblem[] {
+  const problems: StackProblem[] = [];
+  const names = new Set<string>();
+  scenarios.forEach((scenario, i) => {
+    const at = `drill.scenarios[${i}]`;
+    if (names.has(scenario.name)) problems.push({ field: `${at}.name`, message: `'${scenario.name}' is used by two scenarios`, fix: 'give each scenario its own name' });
+    names.add(scenario.name);
+    const schedule = scenario.chaos === undefined ? undefined : schedules.find((s) => s.name === scenario.chaos);
+    if (scenario.chaos !== undefined && !schedule) {
+      const near = closestNames(scenario.chaos, schedules.map((s) => s.name));
+      problems.push({ field: `${at}.chaos`, message: `no chaos schedule is named '${scenario.chaos}'`, fix: near.length ? `did you mean '${near[0]}'?` : 'name one of chaos.schedules' });
+    }
+    if (!scenario.expect?.length && !schedule?.expects?.length) {
+      problems.push({ field: `${at}.expect`, message: 'the scenario expects nothing', fix: 'list the alerts it must set off: expect: [{ alert: \'...\', receivers: [\'...\'] }]' });
+    }
+    if (scenario.interval !== undefined && !(durationSeconds(scenario.interval) > 0)) {
+      problems.push({ field: `${at}.interval`, message: `'${scenario.interval}' is not a Prometheus duration`, fix: 'write it like 30s or 1m' });
+    }
+    scenario.series.forEach((s, j) => {
+      for (const parse of [() => parseSeries(s.series), () => expandSeries(s.values)]) {
+        try {
+          parse();
+        } catch (e) {
+          problems.push({ field: `${at}.series[${j}]`, message: (e as Error).message, fix: 'write series like up{job="api"} and values like 1x10 0x20 (promtool notation)' });
+        }
+      }
+    });
+    (scenario.expect ?? []).forEach((e, j) => {
+      for (const r of [...(e.receivers ?? [])].filter((r) => !receivers.includes(r))) {
+        const near = closestNames(r, receivers);
+        problems.push({ field: `${at}.expect[${j}].receivers`, message: `no receiver is named '${r}'`, fix: near.length ? `did you mean '${near[0]}'?` : 'name one of alertmanager.receivers' });
+      }
+      if (e.inhibited && e.receivers?.length) {
+        problems.push({ field: `${at}.expect[${j}]`, message: 'an inhibited alert reaches no receiver, so it cannot also list receivers', fix: 'drop receivers or inhibited' });
+      }
+    });
+  });
+  return problems;
+}

@@ -1,0 +1,84 @@
+// `o11y drill` end to end: the example stacks' drills pass on a real Prometheus and Alertmanager, a broken route or
+// rule fails with a readable report, Ctrl-C stops everything, and missing binaries say how to install them.
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { drillTest } from './drillable';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const MAIN = path.join(REPO, 'build/src/cli/main.js');
+const o11y = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env });
+
+function stackVariant(name: string, edit: (source: string) => string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-stack-')), `${name}.ts`);
+  fs.writeFileSync(file, edit(fs.readFileSync(path.join(REPO, 'stacks/chaos.ts'), 'utf8')));
+  return file;
+}
+
+describe('o11y drill', () => {
+  drillTest('the default stack: node_exporter stopped, Watchdog, an inhibited info alert and a grouped rollout all pass', () => {
+    const run = o11y(['drill', 'stacks/default.ts', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const { factor, results } = JSON.parse(run.stdout);
+    expect(factor).toBe(60);
+    const byAlert = Object.fromEntries(results.map((r: { alert: string }) => [r.alert, r]));
+    expect(Object.keys(byAlert).sort()).toEqual(['KubePodCrashLooping', 'KubePodNotReady', 'KubeQuotaAlmostFull', 'TargetDown', 'Watchdog']);
+    expect(byAlert.TargetDown).toMatchObject({ scenario: 'node_exporter stopped', expected: { receivers: ['null'] }, passed: true });
+    expect(byAlert.TargetDown.delivered.null).toBeGreaterThan(0);
+    expect(byAlert.KubeQuotaAlmostFull).toMatchObject({ inhibitedBy: ['InfoInhibitor'], delivered: {}, passed: true });
+    expect(byAlert.KubePodCrashLooping).toMatchObject({ groupedWith: expect.arrayContaining(['KubePodNotReady']), passed: true });
+  }, 180000);
+
+  drillTest('the chaos example: simulated pod failure and CPU stress, and the declared DNS scenario, reach the incident tool', () => {
+    const run = o11y(['drill', 'stacks/chaos.ts']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/checkout-pod-failure \(PodChaos\) {2}\[chaos: simulated .*\]/);
+    expect(run.stdout).toMatch(/KubeDeploymentReplicasMismatch +\d+(\.\d)?s \(~\d+m\) +incident-tool [\d.]+s .* PASS/);
+    expect(run.stdout).toMatch(/WebLatencyHigh +\d+(\.\d)?s .* PASS/);
+    expect(run.stdout).toMatch(/checkout retries pile up while DNS fails {2}\[stack: plays chaos schedule checkout-dns-errors\]/);
+    expect(run.stdout).toMatch(/CheckoutMemoryHigh +.* PASS/);
+    expect(run.stdout).not.toContain('SKIP');
+    expect(run.stdout).toMatch(/^5 passed, 0 failed$/m);
+  }, 180000);
+
+  drillTest('a broken route and a broken rule make it fail, saying what went wrong', () => {
+    const file = stackVariant('broken', (source) => source
+      // The Watchdog route now also swallows the pod-failure alert...
+      .replace('alertname=~"Watchdog|InfoInhibitor"', 'alertname=~"Watchdog|InfoInhibitor|KubeDeploymentReplicasMismatch"')
+      // ...and the memory alert's threshold is far above what the DNS scenario reaches.
+      .replace('> 500 * 1024 * 1024', '> 5000 * 1024 * 1024'));
+    const run = o11y(['drill', file, '--timeout', '35']);
+    expect(run.stdout).toMatch(/KubeDeploymentReplicasMismatch .* FAIL: reached null, expected incident-tool/);
+    expect(run.stdout).toMatch(/CheckoutMemoryHigh +never .* FAIL: never fired/);
+    expect(run.stdout).toMatch(/^3 passed, 2 failed$/m);
+    expect(run.status).toBe(1);
+  }, 180000);
+
+  drillTest('Ctrl-C stops every process it started and exits 130', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-sigint-'));
+    const child = spawn(process.execPath, [MAIN, 'drill', 'stacks/default.ts'], { cwd: REPO, env: { ...process.env, TMPDIR: tmp } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const running = () => spawnSync('pgrep', ['-f', tmp]).stdout.toString().trim().split('\n').filter(Boolean);
+    for (let i = 0; i < 200 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running().length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped');
+    expect(running()).toEqual([]);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  }, 60000);
+
+  test('without the Debian packages it names the install command', () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-bin-'));
+    fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
+    const run = o11y(['drill', 'stacks/default.ts'], { ...process.env, PATH: bin });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('prometheus-alertmanager: is not installed');
+    expect(run.stderr).toContain('fix: apt-get install prometheus prometheus-alertmanager prometheus-node-exporter');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
