@@ -1,7 +1,7 @@
 // The default stack: what kube-prometheus deploys, with every default of cdk8s-o11y.
 // `npx o11y synth stacks/default.ts` writes it to dist/default/.
 // `npx o11y drill stacks/default.ts` proves its alerting on a real Prometheus and Alertmanager: a real node_exporter
-// stopped (TargetDown), the Watchdog heartbeat, and the two scenarios below.
+// stopped (TargetDown), the Watchdog heartbeat, and the three scenarios below.
 import { defineStack } from 'cdk8s-o11y';
 
 const ksm = (metric: string, labels: string, values: string) => ({ series: `${metric}{job="kube-state-metrics", ${labels}}`, values });
@@ -34,6 +34,12 @@ export default defineStack({
           { alert: 'KubePodCrashLooping', receivers: ['null'], groupedWith: ['KubePodNotReady'] },
           { alert: 'KubePodNotReady', receivers: ['null'], groupedWith: ['KubePodCrashLooping'] },
         ],
+      },
+      {
+        // A built-in simulation: one of four nodes stops reporting Ready, and its node-exporter goes quiet.
+        name: 'a node goes down',
+        simulate: { kind: 'node-down', namespace: 'monitoring', app: 'node-exporter', replicas: 4, affected: 1 },
+        expect: [{ alert: 'KubeNodeNotReady', receivers: ['null'] }, { alert: 'TargetDown', receivers: ['null'] }],
       },
     ],
   },

@@ -37,7 +37,9 @@ export default defineStack({
       { labels: { alertname: 'Watchdog', severity: 'none' }, receivers: ['null'] },
       { labels: { alertname: 'KubeAPIDown', severity: 'critical' }, receivers: ['pagerduty', 'incident-tool'] },
       { labels: { alertname: 'PrometheusRuleFailures', severity: 'critical', namespace: 'monitoring' }, receivers: ['pagerduty', 'platform-slack', 'incident-tool'] },
-      { labels: { alertname: 'KubePodCrashLooping', severity: 'warning', namespace: 'shop' }, receivers: ['incident-tool'] },
+      // The operator puts the shop team's route first, with continue: its receivers are named <namespace>/<config>/<name>.
+      { labels: { alertname: 'KubePodCrashLooping', severity: 'warning', namespace: 'shop' }, receivers: ['shop/shop-routing/shop-slack', 'incident-tool'] },
+      { labels: { alertname: 'KubePodCrashLooping', severity: 'info', namespace: 'shop' }, receivers: ['incident-tool'] },
     ],
     teams: [
       {

@@ -1,5 +1,6 @@
 // The routing analyzer: where every alert of the stack can go, and the mistakes that make it go elsewhere.
 import { matches, matcherText, parseMatcher, type ParsedMatcher } from '../alerting/matchers';
+import { operatorRouting } from '../alerting/operator-routing';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { RuleSource } from '../rules/rule-set';
 import { isAlert } from '../rules/types';
@@ -121,12 +122,14 @@ export interface RoutingAnalysis {
   readonly report: string;
 }
 
-export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProfile[]): RoutingAnalysis {
+export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProfile[], alertmanagerNamespace: string): RoutingAnalysis {
+  // Where alerts go is decided by what Alertmanager runs: the global routes with the teams' routes merged in.
+  const effective = operatorRouting(input, alertmanagerNamespace);
   const diagnostics: Diagnostic[] = [];
   const report = (severity: Diagnostic['severity'], code: string, where: string, message: string, fix?: string) =>
     diagnostics.push({ severity, code, where, message, fix });
   const receiverNames = new Set(input.receivers.map((r) => r.name));
-  const nullReceivers = new Set(input.receivers.filter((r) => r.type === 'null').map((r) => r.name));
+  const nullReceivers = new Set(effective.receivers.filter((r) => r.type === 'null').map((r) => r.name));
   const intervals = new Set(input.timeIntervals.map((t) => t.name));
   const labelExists = (label: string) => label === 'alertname' || profiles.some((p) => mayCarry(p, label));
 
@@ -164,7 +167,7 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
   for (const profile of profiles) {
     const receivers = new Set<string>();
     const visited = new Set<Route>();
-    possibleReceivers(input.route, profile, receivers, visited);
+    possibleReceivers(effective.route, profile, receivers, visited);
     for (const r of receivers) reach.set(r, new Set([...(reach.get(r) ?? []), profile.alert]));
     for (const route of visited) routesReached.set(route, [...(routesReached.get(route) ?? []), profile]);
     const onlyNull = [...receivers].every((r) => nullReceivers.has(r));
@@ -178,7 +181,8 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
 
   // group_by labels that no alert reaching the route can carry.
   forEachRoute(input.route, 'alertmanager.route', (route, path) => {
-    const reaching = routesReached.get(route) ?? [];
+    // The merged root is a copy of the user's root; every other global route is the user's own object.
+    const reaching = routesReached.get(route === input.route ? effective.route : route) ?? [];
     for (const label of route.groupBy ?? []) {
       if (label === '...' || !reaching.length) continue;
       if (!reaching.some((p) => mayCarry(p, label))) report('warning', 'routing/group-by-missing-label', path, `groups by '${label}', which none of the ${reaching.length} alerts reaching it carries`, 'group by labels the alerts have');
@@ -214,7 +218,7 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
 
   // Declared expectations.
   input.expectations.forEach((expectation, i) => {
-    const got = routeLabels(input.route, expectation.labels);
+    const got = routeLabels(effective.route, expectation.labels);
     const want = [...expectation.receivers];
     if (got.join() !== want.join()) {
       report('error', 'routing/expectation', `alertmanager.expectations[${i}]`, `an alert with ${JSON.stringify(expectation.labels)} goes to [${got.join(', ')}], not [${want.join(', ')}]`, 'fix the routes, or the expectation');
@@ -238,7 +242,7 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
     });
   }
 
-  return { diagnostics, report: routingReport(input.route, reach) };
+  return { diagnostics, report: routingReport(effective.route, reach) };
 }
 
 function routingReport(root: Route, reach: Map<string, Set<string>>): string {

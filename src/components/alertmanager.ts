@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import { alertmanagerConfig, teamConfigSpec } from '../alerting/config';
+import { teamConfigName } from '../alerting/operator-routing';
 import { secretsOf } from '../alerting/receivers';
 import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
 import { toYaml } from '../synth/files';
@@ -72,7 +73,7 @@ export class Alertmanager extends Component {
       new ApiObject(this, `AlertmanagerConfig-${team.namespace}`, {
         apiVersion: 'monitoring.coreos.com/v1alpha1',
         kind: 'AlertmanagerConfig',
-        metadata: { name: `${team.namespace}-routing`, namespace: team.namespace, labels: this.labels('alertmanager', 'alert-routing') },
+        metadata: { name: teamConfigName(team), namespace: team.namespace, labels: this.labels('alertmanager', 'alert-routing') },
         spec: teamConfigSpec(team),
       });
     }

@@ -1,7 +1,9 @@
-// The drill's copy of the Alertmanager configuration: the same routes and inhibitions, with every receiver
+// The drill's copy of the Alertmanager configuration: the routes and inhibitions the operator builds (the global
+// configuration and the teams' AlertmanagerConfigs), with every receiver
 // replaced by a webhook to a local capture endpoint (which records which receiver got which alert), grouping times
 // scaled like the rules, and mute/active time intervals dropped (a drill must not depend on the time of day).
 import { alertmanagerConfig } from '../alerting/config';
+import { operatorRouting } from '../alerting/operator-routing';
 import type { Receiver, Route } from '../alerting/types';
 import type { ResolvedValues } from '../stack/defaults';
 import { scaleDuration } from './scale';
@@ -22,12 +24,13 @@ function scaleRoute(route: Route, factor: number): Route {
 }
 
 /** `captureUrl/<receiver name>` receives what Alertmanager would have sent to that receiver. */
-export function drillAlertmanagerConfig(values: ResolvedValues['alertmanager'], factor: number, captureUrl: string): Record<string, unknown> {
-  const receivers: Receiver[] = values.receivers.map((r) => ({
+export function drillAlertmanagerConfig(values: ResolvedValues['alertmanager'], alertmanagerNamespace: string, factor: number, captureUrl: string): Record<string, unknown> {
+  const routing = operatorRouting(values, alertmanagerNamespace);
+  const receivers: Receiver[] = routing.receivers.map((r) => ({
     name: r.name,
     type: 'webhook',
     url: `${captureUrl.replace(/\/$/, '')}/${encodeURIComponent(r.name)}`,
     sendResolved: false,
   }));
-  return alertmanagerConfig({ receivers, route: scaleRoute(values.route, factor), inhibitRules: values.inhibitRules, timeIntervals: [] });
+  return alertmanagerConfig({ receivers, route: scaleRoute(routing.route, factor), inhibitRules: routing.inhibitRules, timeIntervals: [] });
 }

@@ -22,10 +22,17 @@ export function checkDrillScenarios(scenarios: readonly DrillScenarioValues[], s
     if (!scenario.expect?.length && !schedule?.expects?.length) {
       problems.push({ field: `${at}.expect`, message: 'the scenario expects nothing', fix: 'list the alerts it must set off: expect: [{ alert: \'...\', receivers: [\'...\'] }]' });
     }
+    if (!scenario.series === !scenario.simulate) {
+      problems.push({ field: at, message: scenario.series ? 'has both series and simulate' : 'has neither series nor simulate', fix: 'give the series to play, or a built-in simulation: simulate: { kind: \'crash-loop\', namespace: \'shop\', app: \'api\' }' });
+    }
+    const sim = scenario.simulate;
+    if (sim && (sim.affected ?? 1) > (sim.replicas ?? 4)) {
+      problems.push({ field: `${at}.simulate.affected`, message: `${sim.affected} of ${sim.replicas ?? 4} cannot be hit`, fix: 'hit at most as many as there are (replicas)' });
+    }
     if (scenario.interval !== undefined && !(durationSeconds(scenario.interval) > 0)) {
       problems.push({ field: `${at}.interval`, message: `'${scenario.interval}' is not a Prometheus duration`, fix: 'write it like 30s or 1m' });
     }
-    scenario.series.forEach((s, j) => {
+    (scenario.series ?? []).forEach((s, j) => {
       for (const parse of [() => parseSeries(s.series), () => expandSeries(s.values)]) {
         try {
           parse();

@@ -4,6 +4,7 @@
 //   case, unless a scenario of the stack plays that schedule;
 // - the scenarios the stack declares (`drill.scenarios`).
 // Where no receivers are expected explicitly, built-in scenarios expect what the stack's routing tree says.
+import { operatorRouting } from '../alerting/operator-routing';
 import { routeLabels } from '../analyze/routing';
 import { durationSeconds } from '../analyze/promql';
 import type { ChaosSchedule } from '../chaos/types';
@@ -17,7 +18,7 @@ import { drillAlertmanagerConfig } from './alertmanager';
 import type { DrillExpectation } from '../stack/values';
 import type { DrillScenario, DrillSetup } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
-import { simulateContract } from './simulate';
+import { simulateContract, simulateKind } from './simulate';
 
 export interface DrillPlan {
   readonly setup: DrillSetup;
@@ -34,9 +35,10 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
   const alerts = new Map(groups.flatMap((g) => g.rules.filter(isAlert)).map((a) => [a.alert, a]));
   const externalLabels = { cluster: v.common.clusterName, ...v.prometheus.externalLabels };
   const minuteSteps = 60000 / factor;
+  const { route } = operatorRouting(v.alertmanager, v.common.namespace);
   const routed = (alert: AlertDefinition, labels: Record<string, string>): DrillExpectation => ({
     alert: alert.alert,
-    receivers: routeLabels(v.alertmanager.route, { ...externalLabels, ...alert.labels, ...labels, severity: alert.severity, alertname: alert.alert }),
+    receivers: routeLabels(route, { ...externalLabels, ...alert.labels, ...labels, severity: alert.severity, alertname: alert.alert }),
   });
 
   const scenarios: DrillScenario[] = [];
@@ -76,13 +78,27 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
       const near = closestNames(e.alert, [...alerts.keys()]);
       problems.push({ field: `drill.scenarios[${i}].expect[${j}].alert`, message: `no alert of the stack is named '${e.alert}'`, fix: near.length ? `did you mean '${near[0]}'?` : 'name an alert of the catalogue or of your rules' });
     });
-    scenarios.push({
-      name: declared.name,
-      origin: schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack',
-      series: declared.series,
-      stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor,
-      expect,
+    const origin = schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack';
+    if (!declared.simulate) {
+      scenarios.push({ name: declared.name, origin, series: declared.series ?? [], stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor, expect });
+      return;
+    }
+    // A built-in simulation plays against the metrics of every expected alert: the union of their series.
+    const { kind, namespace, app, replicas = 4, affected = 1, latencySeconds, minutes } = declared.simulate;
+    const series = new Map<string, string>();
+    let description = '';
+    expect.forEach((e, j) => {
+      const alert = alerts.get(e.alert);
+      if (!alert) return;
+      const simulated = simulateKind(kind, { namespace, app, replicas, affected }, alert, { latencySeconds, minutes });
+      if ('skip' in simulated) {
+        problems.push({ field: `drill.scenarios[${i}].expect[${j}].alert`, message: simulated.skip, fix: 'expect an alert the simulation can set off, or give the scenario series' });
+        return;
+      }
+      for (const s of simulated.series) series.set(s.series, s.values);
+      description = simulated.description;
     });
+    scenarios.push({ name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: minuteSteps, expect });
   });
   if (problems.length) throw new StackError(v.name, problems);
 
@@ -92,7 +108,7 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
     skipped,
     setup: {
       rulesYaml: toYaml(renderGroups(scaleRuleGroups(groups, factor), v.rules.runbookBaseUrl)),
-      alertmanagerConfig: (url) => drillAlertmanagerConfig(v.alertmanager, factor, url),
+      alertmanagerConfig: (url) => drillAlertmanagerConfig(v.alertmanager, v.common.namespace, factor, url),
       interval: scaleDuration(v.prometheus.scrapeInterval, factor),
       externalLabels,
       resendDelay: scaleDuration('1m', factor),

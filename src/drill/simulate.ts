@@ -4,8 +4,9 @@
 import { comparisonThreshold, durationSeconds, vectorSelectors, type SelectorMatcher } from '../analyze/promql';
 import type { ChaosMode, ChaosSchedule } from '../chaos/types';
 import type { AlertDefinition, SeriesInput } from '../rules/types';
+import type { DrillSimulation } from '../stack/values';
 
-export type SimulationKind = 'pod-failure' | 'crash-loop' | 'target-down' | 'node-down' | 'memory-growth' | 'latency';
+export type SimulationKind = DrillSimulation['kind'];
 
 /** The workload an experiment hits. For node-down, `replicas` and `affected` count nodes. */
 export interface SimulationTarget {
@@ -253,8 +254,8 @@ function courseOf(scene: Scene, name: string, labels: Labels, hit: boolean): Cou
   const known = podCourse(scene, name, labels, hit) ?? memoryCourse(scene, name, labels, hit) ?? latencyCourse(scene, name, labels, hit);
   if (known) return known;
   if (name === 'up') return { before: 1, during: Number(!(hit && scene.kind !== 'memory-growth' && scene.kind !== 'latency')) };
-  // Anything else: steady; counters flat (no errors), waiting and terminated states off.
-  return steady(/_total$|waiting|terminated/.test(name) ? 0 : 1);
+  // Anything else: steady; counters flat (no errors), waiting, terminated, failed and unschedulable states off.
+  return steady(/_total$|waiting|terminated|failed|error|unschedulable/.test(name) ? 0 : 1);
 }
 
 /** A number as promtool reads it. */

@@ -517,6 +517,23 @@ export interface DrillExpectation {
   readonly groupedWith?: string[];
 }
 
+/** A built-in simulation: what happens to which workload, played against the metrics the expected alerts read. */
+export interface DrillSimulation {
+  readonly kind: 'pod-failure' | 'crash-loop' | 'target-down' | 'node-down' | 'memory-growth' | 'latency';
+  /** Namespace of the workload. */
+  readonly namespace: string;
+  /** Name of the workload: its pods, containers, Deployment and scrape job are named after it. */
+  readonly app: string;
+  /** Pods (for node-down: nodes). @default 4 */
+  readonly replicas?: number;
+  /** How many of them are hit. @default 1 */
+  readonly affected?: number;
+  /** latency: the seconds added to every answer. @default twice the alert's threshold */
+  readonly latencySeconds?: number;
+  /** How long it lasts; at least 30 minutes are played. @default 30 */
+  readonly minutes?: number;
+}
+
 /** A drill scenario: series a local exporter serves to a real Prometheus, and the alerts that must follow. */
 export interface DrillScenarioValues {
   readonly name: string;
@@ -525,8 +542,10 @@ export interface DrillScenarioValues {
    * drill uses this scenario instead of a built-in simulation.
    */
   readonly chaos?: string;
-  /** Series in promtool's notation (`0+10x30`, `1x10 0x20`, `_`), one value per `interval`. */
-  readonly series: SeriesInput[];
+  /** Series in promtool's notation (`0+10x30`, `1x10 0x20`, `_`), one value per `interval`; or `simulate`. */
+  readonly series?: SeriesInput[];
+  /** A built-in simulation instead of `series` (1m steps). */
+  readonly simulate?: DrillSimulation;
   /** Step between the values. @default "1m" */
   readonly interval?: PromDuration;
   /** Required unless `chaos` names a schedule with expectations. */

@@ -105,7 +105,7 @@ export function analyzeStack(stack: ObservabilityStack, options: RenderOptions =
     externalLabels,
   }));
   if (!v.alertmanager.enabled) return { diagnostics, reports: [] };
-  const routing = analyzeRouting(v.alertmanager, alertProfiles(sources, externalLabels));
+  const routing = analyzeRouting(v.alertmanager, alertProfiles(sources, externalLabels), v.common.namespace);
   return { diagnostics: [...diagnostics, ...routing.diagnostics], reports: [routing.report] };
 }
 

@@ -120,13 +120,18 @@ describe('the routing of the teams example stack', () => {
     expect(result.status).toBe(0);
   });
 
-  testWithTool('amtool', 'amtool config routes test agrees with every declared expectation', () => {
-    const yaml = require('../../src/synth/files').toYaml(config);
+  testWithTool('amtool', 'amtool config routes test, on the configuration the operator merges with the team\'s AlertmanagerConfig, agrees with every declared expectation', () => {
+    const { alertmanagerConfig } = require('../../src/alerting/config');
+    const { operatorRouting } = require('../../src/alerting/operator-routing');
+    const resolved = require('../../src/synth/render').buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts'))).values.alertmanager;
+    const merged = operatorRouting(resolved, 'monitoring');
+    const yaml = require('../../src/synth/files').toYaml(alertmanagerConfig({ ...merged, timeIntervals: resolved.timeIntervals }));
+    expect(yaml).toContain('receiver: shop/shop-routing/shop-slack');
     for (const expectation of values.expectations) {
       const labels = Object.entries(expectation.labels as Record<string, string>).map(([k, v]) => `${k}=${v}`);
       const result = runTool('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yaml', ...labels], { 'alertmanager.yaml': yaml });
       expect([labels.join(' '), result.stdout.trim()]).toEqual([labels.join(' '), expectation.receivers.join(',')]);
-      expect(routeLabels(values.route, expectation.labels)).toEqual(expectation.receivers);
+      expect(routeLabels(merged.route, expectation.labels)).toEqual(expectation.receivers);
     }
   });
 

@@ -20,7 +20,7 @@ describe('series notation', () => {
 });
 
 describe('a drill scenario on the teams example stack', () => {
-  drillTest('a target going down fires TargetDown, delivered to the incident tool only, grouped by alertname', async () => {
+  drillTest('a target going down in shop fires TargetDown, delivered to the shop team\'s Slack (its AlertmanagerConfig) and the incident tool', async () => {
     const stack = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
     stack.finalize();
     const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), FACTOR);
@@ -32,20 +32,21 @@ describe('a drill scenario on the teams example stack', () => {
         { series: 'up{job="checkout", namespace="shop", service="checkout", instance="10.0.0.1:8080"}', values: '0x300' },
         { series: 'up{job="checkout", namespace="shop", service="checkout", instance="10.0.0.2:8080"}', values: '1x300' },
       ],
-      expect: [{ alert: 'TargetDown', receivers: ['incident-tool'] }],
+      expect: [{ alert: 'TargetDown', receivers: ['shop/shop-routing/shop-slack', 'incident-tool'] }],
     };
     const [result] = await runScenario({
       rulesYaml: toYaml(renderGroups(groups, 'https://runbooks.invalid')),
-      alertmanagerConfig: (url) => drillAlertmanagerConfig(stack.values.alertmanager, FACTOR, url),
+      alertmanagerConfig: (url) => drillAlertmanagerConfig(stack.values.alertmanager, stack.values.common.namespace, FACTOR, url),
       interval: '1s',
       externalLabels: { cluster: 'eu-prod-1' },
       resendDelay: '1s',
       timeoutMs: 60000,
     }, scenario);
-    expect(result).toMatchObject({ alert: 'TargetDown', expected: { receivers: ['incident-tool'] }, passed: true, problems: [], inhibitedBy: [] });
+    expect(result).toMatchObject({ alert: 'TargetDown', expected: { receivers: ['shop/shop-routing/shop-slack', 'incident-tool'] }, passed: true, problems: [], inhibitedBy: [] });
     // TargetDown has `for: 10m`: at factor 60 it fires after about 10 s, and not before.
     expect(result.firedAfter).toBeGreaterThanOrEqual(9);
     expect(result.firedAfter).toBeLessThan(30);
     expect(result.delivered['incident-tool']).toBeGreaterThanOrEqual(result.firedAfter!);
+    expect(result.delivered['shop/shop-routing/shop-slack']).toBeGreaterThanOrEqual(result.firedAfter!);
   }, 90000);
 });
