@@ -2,6 +2,8 @@
 // synth against the rules and the routing before anything runs:
 // DNS errors for chosen domains in checkout (its memory alert must fire), a pod-failure on checkout, and CPU and
 // memory stress on the web server (its latency alert must fire and reach the incident tool).
+// `npx o11y drill stacks/chaos.ts` plays the contracts on a real Prometheus and Alertmanager: built-in simulations of
+// the pod failure and the stress, and the scenario below for the DNS errors, which no simulation can guess.
 import { defineStack } from 'cdk8s-o11y';
 
 export default defineStack({

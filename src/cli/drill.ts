@@ -36,10 +36,15 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
   ].filter((p) => p !== false);
   if (numberProblems.length) throw new StackError('o11y drill', numberProblems);
 
-  // Ctrl-C: every scenario stops its servers and processes, then the drill exits 130.
+  // Ctrl-C (or SIGTERM): every scenario stops its servers and processes, then the drill exits 130 (143).
   const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
-  process.once('SIGINT', onSigint);
+  let exitCode = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
+    exitCode = signal === 'SIGTERM' ? 143 : 130;
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const results: DrillResult[] = [];
   try {
     for (const file of stackFilesFor(args)) {
@@ -55,10 +60,11 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
   } catch (error) {
     if (!(error instanceof DrillAborted)) throw error;
     console.error('o11y drill: interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped.');
-    process.exitCode = 130;
+    process.exitCode = exitCode;
     return;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
   if (options.json) console.log(JSON.stringify({ factor, results }, null, 2));
   else console.log(`${results.filter((r) => r.passed).length} passed, ${results.filter((r) => !r.passed).length} failed`);

@@ -59,6 +59,10 @@ export interface DrillResult {
 export class DrillAborted extends Error {}
 
 const POLL_MS = 250;
+
+/** Every process a drill has running; killed when the drill's own process exits, however it exits. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 const READY_TIMEOUT_MS = 30000;
 
 async function listen(server: http.Server): Promise<number> {
@@ -178,8 +182,10 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
   const start = (name: string, command: string, args: string[]) => {
     const log = path.join(dir, `${name}.log`);
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', fs.openSync(log, 'w')] });
+    running.add(child);
     child.on('error', () => undefined);
     child.on('exit', (code) => {
+      running.delete(child);
       if (!child.killed) crash ??= `${name} exited (code ${code}): ${lastLine(log)}`;
     });
     processes.push({ name, child, log });
