@@ -15,7 +15,7 @@ import type { ObservabilityStack } from '../stack/observability-stack';
 import { closestNames } from '../stack/suggest';
 import { toYaml } from '../synth/files';
 import { drillAlertmanagerConfig } from './alertmanager';
-import type { DrillExpectation } from '../stack/values';
+import type { DrillExpectation, DrillScenarioValues } from '../stack/values';
 import type { DrillScenario, DrillSetup } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
 import { simulateContract, simulateKind } from './simulate';
@@ -72,33 +72,7 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
   const problems: StackProblem[] = [];
   v.drill.scenarios.forEach((declared, i) => {
     const schedule = v.chaos.schedules.find((s) => s.name === declared.chaos);
-    const expect = declared.expect ?? schedule?.expects?.map((e) => ({ alert: e.alert, receivers: e.receivers })) ?? [];
-    expect.forEach((e, j) => {
-      if (alerts.has(e.alert)) return;
-      const near = closestNames(e.alert, [...alerts.keys()]);
-      problems.push({ field: `drill.scenarios[${i}].expect[${j}].alert`, message: `no alert of the stack is named '${e.alert}'`, fix: near.length ? `did you mean '${near[0]}'?` : 'name an alert of the catalogue or of your rules' });
-    });
-    const origin = schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack';
-    if (!declared.simulate) {
-      scenarios.push({ name: declared.name, origin, series: declared.series ?? [], stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor, expect });
-      return;
-    }
-    // A built-in simulation plays against the metrics of every expected alert: the union of their series.
-    const { kind, namespace, app, replicas = 4, affected = 1, latencySeconds, minutes } = declared.simulate;
-    const series = new Map<string, string>();
-    let description = '';
-    expect.forEach((e, j) => {
-      const alert = alerts.get(e.alert);
-      if (!alert) return;
-      const simulated = simulateKind(kind, { namespace, app, replicas, affected }, alert, { latencySeconds, minutes });
-      if ('skip' in simulated) {
-        problems.push({ field: `drill.scenarios[${i}].expect[${j}].alert`, message: simulated.skip, fix: 'expect an alert the simulation can set off, or give the scenario series' });
-        return;
-      }
-      for (const s of simulated.series) series.set(s.series, s.values);
-      description = simulated.description;
-    });
-    scenarios.push({ name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: minuteSteps, expect });
+    scenarios.push(declaredScenario(declared, `drill.scenarios[${i}]`, schedule, alerts, factor, problems));
   });
   if (problems.length) throw new StackError(v.name, problems);
 
@@ -129,4 +103,40 @@ function chaosScenario(schedule: ChaosSchedule, name: string, alert: AlertDefini
     return { name: `${schedule.name} (${schedule.experiment.kind})`, origin: `chaos: ${name}'s own firing test case (${simulated.skip})`, series: fires.input, stepMs: minuteSteps };
   }
   return `${simulated.skip}; declare a drill scenario that plays it (drill.scenarios with chaos: '${schedule.name}')`;
+}
+
+/** A scenario the stack declares: its series, or a built-in simulation against every expected alert's metrics. */
+function declaredScenario(
+  declared: DrillScenarioValues,
+  field: string,
+  schedule: ChaosSchedule | undefined,
+  alerts: ReadonlyMap<string, AlertDefinition>,
+  factor: number,
+  problems: StackProblem[],
+): DrillScenario {
+  const expect = declared.expect ?? schedule?.expects?.map((e) => ({ alert: e.alert, receivers: e.receivers })) ?? [];
+  expect.forEach((e, j) => {
+    if (alerts.has(e.alert)) return;
+    const near = closestNames(e.alert, [...alerts.keys()]);
+    problems.push({ field: `${field}.expect[${j}].alert`, message: `no alert of the stack is named '${e.alert}'`, fix: near.length ? `did you mean '${near[0]}'?` : 'name an alert of the catalogue or of your rules' });
+  });
+  const origin = schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack';
+  if (!declared.simulate) {
+    return { name: declared.name, origin, series: declared.series ?? [], stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor, expect };
+  }
+  const { kind, namespace, app, replicas = 4, affected = 1, latencySeconds, minutes } = declared.simulate;
+  const series = new Map<string, string>();
+  let description = '';
+  expect.forEach((e, j) => {
+    const alert = alerts.get(e.alert);
+    if (!alert) return;
+    const simulated = simulateKind(kind, { namespace, app, replicas, affected }, alert, { latencySeconds, minutes });
+    if ('skip' in simulated) {
+      problems.push({ field: `${field}.expect[${j}].alert`, message: simulated.skip, fix: 'expect an alert the simulation can set off, or give the scenario series' });
+      return;
+    }
+    for (const s of simulated.series) series.set(s.series, s.values);
+    description = simulated.description;
+  });
+  return { name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: 60000 / factor, expect };
 }

@@ -31,3 +31,26 @@ describe('drill scenarios of a stack', () => {
     expect(message).toContain('drill.scenarios[3].expect[0]: an inhibited alert reaches no receiver');
   });
 });
+
+describe('planning a drill', () => {
+  const { planDrill } = require('../../src/drill/plan');
+  const { ObservabilityStack } = require('../../src/stack/observability-stack');
+  const { App } = require('cdk8s');
+  const plan = (drill: object) => planDrill(new ObservabilityStack(new App(), 'shop', { values: { drill } }), 60);
+
+  test('an expected alert that does not exist, or that a simulation cannot set off, is a stack error', () => {
+    expect(() => plan({ scenarios: [{ name: 'a', series: [{ series: 'up{job="a"}', values: '0x10' }], expect: [{ alert: 'TargetDwn' }] }] }))
+      .toThrow(/drill\.scenarios\[0\]\.expect\[0\]\.alert: no alert of the stack is named 'TargetDwn'\n\s+fix: did you mean 'TargetDown'\?/);
+    expect(() => plan({ scenarios: [{ name: 'a', simulate: { kind: 'latency', namespace: 'shop', app: 'api' }, expect: [{ alert: 'KubePodCrashLooping' }] }] }))
+      .toThrow(/drill\.scenarios\[0\]\.expect\[0\]\.alert: KubePodCrashLooping reads no metric that a latency simulation changes/);
+  });
+
+  test('built-in scenarios expect the receivers the routing names; a simulated scenario plays 1m steps scaled', () => {
+    const { scenarios, setup } = plan({ scenarios: [{ name: 'crash', simulate: { kind: 'crash-loop', namespace: 'shop', app: 'api' }, expect: [{ alert: 'KubePodCrashLooping' }] }] });
+    expect(scenarios.map((s: { name: string }) => s.name)).toEqual(['node_exporter stopped', 'Watchdog heartbeat', 'crash']);
+    expect(scenarios[0].expect).toEqual([{ alert: 'TargetDown', receivers: ['null'] }]);
+    expect(scenarios[2]).toMatchObject({ stepMs: 1000, origin: expect.stringContaining('stack: simulated 1 of 4 api pods in shop crash-loop') });
+    expect(scenarios[2].series.map((s: { series: string }) => s.series)).toContainEqual(expect.stringMatching(/^kube_pod_container_status_waiting_reason\{.*reason="CrashLoopBackOff"/));
+    expect(setup).toMatchObject({ interval: '1s', resendDelay: '1s', externalLabels: { cluster: 'shop' } });
+  });
+});
