@@ -58,10 +58,11 @@ export default defineStack({
         // No built-in simulation knows what DNS errors do to checkout: here, its retry queue grows until memory alerts.
         name: 'checkout retries pile up while DNS fails',
         chaos: 'checkout-dns-errors',
+        startsAt: '4m',
         series: [
           {
             series: 'container_memory_working_set_bytes{job="kubelet", metrics_path="/metrics/cadvisor", namespace="shop", pod="checkout-6d5f8b7c9-x2k4p", container="checkout"}',
-            values: '300000000x4 300000000+20000000x20 700000000x20',
+            values: '300000000x4 450000000 600000000+20000000x10 800000000x20',
           },
         ],
       },

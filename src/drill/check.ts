@@ -29,8 +29,13 @@ export function checkDrillScenarios(scenarios: readonly DrillScenarioValues[], s
     if (sim && (sim.affected ?? 1) > (sim.replicas ?? 4)) {
       problems.push({ field: `${at}.simulate.affected`, message: `${sim.affected} of ${sim.replicas ?? 4} cannot be hit`, fix: 'hit at most as many as there are (replicas)' });
     }
-    if (scenario.interval !== undefined && !(durationSeconds(scenario.interval) > 0)) {
-      problems.push({ field: `${at}.interval`, message: `'${scenario.interval}' is not a Prometheus duration`, fix: 'write it like 30s or 1m' });
+    const durations: Array<[string, string | undefined]> = [
+      [`${at}.interval`, scenario.interval],
+      [`${at}.startsAt`, scenario.startsAt],
+      ...(scenario.expect ?? []).map((e, j): [string, string | undefined] => [`${at}.expect[${j}].within`, e.within]),
+    ];
+    for (const [field, value] of durations) {
+      if (value !== undefined && !(durationSeconds(value) >= 0)) problems.push({ field, message: `'${value}' is not a Prometheus duration`, fix: 'write it like 30s, 5m or 1h' });
     }
     (scenario.series ?? []).forEach((s, j) => {
       for (const parse of [() => parseSeries(s.series), () => expandSeries(s.values)]) {

@@ -7,7 +7,7 @@
 import { operatorRouting } from '../alerting/operator-routing';
 import { routeLabels } from '../analyze/routing';
 import { durationSeconds } from '../analyze/promql';
-import type { ChaosSchedule } from '../chaos/types';
+import type { ChaosExpectation, ChaosSchedule } from '../chaos/types';
 import { renderGroups } from '../rules/render';
 import { isAlert, type AlertDefinition } from '../rules/types';
 import { StackError, type StackProblem } from '../stack/errors';
@@ -16,9 +16,9 @@ import { closestNames } from '../stack/suggest';
 import { toYaml } from '../synth/files';
 import { drillAlertmanagerConfig } from './alertmanager';
 import type { DrillExpectation, DrillScenarioValues } from '../stack/values';
-import type { DrillScenario, DrillSetup } from './run';
+import type { DrillScenario, DrillSetup, PlayedExpectation } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
-import { simulateContract, simulateKind } from './simulate';
+import { HEALTHY_STEPS, simulateContract, simulateKind } from './simulate';
 
 export interface DrillPlan {
   readonly setup: DrillSetup;
@@ -63,9 +63,9 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
   const declaredChaos = new Set(v.drill.scenarios.flatMap((s) => (s.chaos ? [s.chaos] : [])));
   for (const schedule of v.chaos.schedules.filter((s) => !declaredChaos.has(s.name))) {
     for (const expectation of schedule.expects ?? []) {
-      const played = chaosScenario(schedule, expectation.alert, alerts.get(expectation.alert), minuteSteps);
+      const played = chaosScenario(schedule, expectation, alerts.get(expectation.alert), factor);
       if (typeof played === 'string') skipped.push(`${schedule.name} › ${expectation.alert}: ${played}`);
-      else scenarios.push({ ...played, expect: [{ alert: expectation.alert, receivers: expectation.receivers }] });
+      else scenarios.push(played);
     }
   }
 
@@ -91,16 +91,25 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
   };
 }
 
+/** An expectation with its deadline: `within` after the experiment starts (`start`, unscaled seconds), scaled. */
+function withDeadline(e: DrillExpectation, start: number, factor: number): PlayedExpectation {
+  return e.within ? { ...e, deadline: Math.round(((start + durationSeconds(e.within)) / factor) * 10) / 10 } : e;
+}
+
 /** A chaos expectation as a scenario: the built-in simulation of its experiment, else the alert's own firing case. */
-function chaosScenario(schedule: ChaosSchedule, name: string, alert: AlertDefinition | undefined, minuteSteps: number): Omit<DrillScenario, 'expect'> | string {
+function chaosScenario(schedule: ChaosSchedule, expectation: ChaosExpectation, alert: AlertDefinition | undefined, factor: number): DrillScenario | string {
   if (!alert) return 'no alert of the stack has that name';
+  const name = `${schedule.name} (${schedule.experiment.kind})`;
+  const expect: DrillExpectation = { alert: expectation.alert, receivers: expectation.receivers, within: expectation.within };
   const simulated = simulateContract(schedule, alert);
   if ('series' in simulated) {
-    return { name: `${schedule.name} (${schedule.experiment.kind})`, origin: `chaos: simulated ${simulated.description}`, series: simulated.series, stepMs: minuteSteps };
+    return { name, origin: `chaos: simulated ${simulated.description}`, series: simulated.series, stepMs: 60000 / factor, expect: [withDeadline(expect, HEALTHY_STEPS * 60, factor)] };
   }
   const fires = alert.tests?.fires;
   if (fires && durationSeconds(fires.interval ?? '1m') === 60) {
-    return { name: `${schedule.name} (${schedule.experiment.kind})`, origin: `chaos: ${name}'s own firing test case (${simulated.skip})`, series: fires.input, stepMs: minuteSteps };
+    // A test case does not say when "the experiment" starts: `within` is not checked.
+    const origin = `chaos: ${alert.alert}'s own firing test case, within not checked (${simulated.skip})`;
+    return { name, origin, series: fires.input, stepMs: 60000 / factor, expect: [{ ...expect, within: undefined }] };
   }
   return `${simulated.skip}; declare a drill scenario that plays it (drill.scenarios with chaos: '${schedule.name}')`;
 }
@@ -114,7 +123,7 @@ function declaredScenario(
   factor: number,
   problems: StackProblem[],
 ): DrillScenario {
-  const expect = declared.expect ?? schedule?.expects?.map((e) => ({ alert: e.alert, receivers: e.receivers })) ?? [];
+  const expect: DrillExpectation[] = declared.expect ?? schedule?.expects?.map((e) => ({ alert: e.alert, receivers: e.receivers, within: e.within })) ?? [];
   expect.forEach((e, j) => {
     if (alerts.has(e.alert)) return;
     const near = closestNames(e.alert, [...alerts.keys()]);
@@ -122,7 +131,8 @@ function declaredScenario(
   });
   const origin = schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack';
   if (!declared.simulate) {
-    return { name: declared.name, origin, series: declared.series ?? [], stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor, expect };
+    const start = durationSeconds(declared.startsAt ?? '0s');
+    return { name: declared.name, origin, series: declared.series ?? [], stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor, expect: expect.map((e) => withDeadline(e, start, factor)) };
   }
   const { kind, namespace, app, replicas = 4, affected = 1, latencySeconds, minutes } = declared.simulate;
   const series = new Map<string, string>();
@@ -138,5 +148,5 @@ function declaredScenario(
     for (const s of simulated.series) series.set(s.series, s.values);
     description = simulated.description;
   });
-  return { name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: 60000 / factor, expect };
+  return { name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: 60000 / factor, expect: expect.map((e) => withDeadline(e, HEALTHY_STEPS * 60, factor)) };
 }

@@ -13,6 +13,11 @@ import type { DrillExpectation } from '../stack/values';
 import { toYaml } from '../synth/files';
 import { expandSeries, parseSeries } from './series';
 
+/** An expectation as the drill plays it: `deadline` is when (seconds after time zero) it must have fired. */
+export interface PlayedExpectation extends DrillExpectation {
+  readonly deadline?: number;
+}
+
 export interface DrillScenario {
   readonly name: string;
   /** Where the scenario comes from, for the report. */
@@ -22,7 +27,7 @@ export interface DrillScenario {
   readonly stepMs: number;
   /** A real node_exporter, scraped with these target labels, stopped once Prometheus has seen it up (time zero). */
   readonly nodeExporter?: { readonly labels: Record<string, string> };
-  readonly expect: DrillExpectation[];
+  readonly expect: PlayedExpectation[];
 }
 
 export interface DrillSetup {
@@ -43,7 +48,7 @@ export interface DrillResult {
   readonly scenario: string;
   readonly origin: string;
   readonly alert: string;
-  readonly expected: { readonly receivers: string[] | 'any'; readonly inhibited: boolean; readonly groupedWith: string[] };
+  readonly expected: { readonly receivers: string[] | 'any'; readonly inhibited: boolean; readonly groupedWith: string[]; readonly deadline: number | null };
   /** Seconds from time zero until Prometheus had it firing; null if it never fired. */
   readonly firedAfter: number | null;
   /** Receiver -> seconds from time zero until it first got the alert. */
@@ -119,7 +124,7 @@ class Observations {
     return receiversOk && (e.groupedWith ?? []).every((a) => this.groupedWith(e.alert).includes(a));
   }
 
-  result(scenario: DrillScenario, e: DrillExpectation, crash: string | undefined): DrillResult {
+  result(scenario: DrillScenario, e: PlayedExpectation, crash: string | undefined): DrillResult {
     const delivered = this.deliveredTo(e.alert);
     const got = Object.keys(delivered).sort();
     const firedAt = this.firedAt.get(e.alert);
@@ -128,6 +133,7 @@ class Observations {
     const problems: string[] = [];
     if (crash) problems.push(crash);
     if (firedAt === undefined) problems.push('never fired');
+    else if (e.deadline !== undefined && firedAt > e.deadline) problems.push(`fired ${round(firedAt - e.deadline)}s later than its contract allows (by ${e.deadline}s, ${e.within} after the experiment started)`);
     if (e.inhibited && got.length) problems.push(`expected to be inhibited, but reached ${got.join(', ')}`);
     if (e.inhibited && firedAt !== undefined && !inhibitedBy.length) problems.push('expected to be inhibited, but nothing inhibited it');
     if (!e.inhibited && firedAt !== undefined) {
@@ -141,7 +147,7 @@ class Observations {
       scenario: scenario.name,
       origin: scenario.origin,
       alert: e.alert,
-      expected: { receivers: e.receivers ? [...e.receivers] : 'any', inhibited: e.inhibited ?? false, groupedWith: e.groupedWith ?? [] },
+      expected: { receivers: e.receivers ? [...e.receivers] : 'any', inhibited: e.inhibited ?? false, groupedWith: e.groupedWith ?? [], deadline: e.deadline ?? null },
       firedAfter: firedAt === undefined ? null : round(firedAt),
       delivered,
       inhibitedBy,

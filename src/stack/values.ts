@@ -515,6 +515,8 @@ export interface DrillExpectation {
   readonly inhibited?: boolean;
   /** Alerts it must arrive with in one notification (grouped by the route). @default [] */
   readonly groupedWith?: string[];
+  /** It must fire within this time after the experiment starts (`startsAt` of the scenario). */
+  readonly within?: PromDuration;
 }
 
 /** A built-in simulation: what happens to which workload, played against the metrics the expected alerts read. */
@@ -548,6 +550,8 @@ export interface DrillScenarioValues {
   readonly simulate?: DrillSimulation;
   /** Step between the values. @default "1m" */
   readonly interval?: PromDuration;
+  /** When the experiment starts in the series: expectations' `within` counts from here. @default "0s" */
+  readonly startsAt?: PromDuration;
   /** Required unless `chaos` names a schedule with expectations. */
   readonly expect?: DrillExpectation[];
 }

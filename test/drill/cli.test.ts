@@ -55,16 +55,19 @@ describe('o11y drill', () => {
     expect(run.stdout).toMatch(/^5 passed, 0 failed$/m);
   }, 180000);
 
-  drillTest('a broken route and a broken rule make it fail, saying what went wrong', () => {
+  drillTest('a broken route, a broken rule and a contract that promises too much make it fail, saying what went wrong', () => {
     const file = stackVariant('broken', (source) => source
       // The Watchdog route now also swallows the pod-failure alert...
       .replace('alertname=~"Watchdog|InfoInhibitor"', 'alertname=~"Watchdog|InfoInhibitor|KubeDeploymentReplicasMismatch"')
-      // ...and the memory alert's threshold is far above what the DNS scenario reaches.
-      .replace('> 500 * 1024 * 1024', '> 5000 * 1024 * 1024'));
+      // ...the memory alert's threshold is far above what the DNS scenario reaches...
+      .replace('> 500 * 1024 * 1024', '> 5000 * 1024 * 1024')
+      // ...and the stress contract promises an alert sooner than its `for: 5m` allows.
+      .replace("expects: [{ alert: 'WebLatencyHigh', within: '10m'", "expects: [{ alert: 'WebLatencyHigh', within: '4m'"));
     const run = o11y(['drill', file, '--timeout', '35']);
     expect(run.stdout).toMatch(/KubeDeploymentReplicasMismatch .* FAIL: reached null, expected incident-tool/);
     expect(run.stdout).toMatch(/CheckoutMemoryHigh +never .* FAIL: never fired/);
-    expect(run.stdout).toMatch(/^3 passed, 2 failed$/m);
+    expect(run.stdout).toMatch(/WebLatencyHigh .* FAIL: fired [\d.]+s later than its contract allows \(by 14s, 4m after the experiment started\)/);
+    expect(run.stdout).toMatch(/^2 passed, 3 failed$/m);
     expect(run.status).toBe(1);
   }, 180000);
 
