@@ -8,12 +8,13 @@ import { operatorRouting } from '../alerting/operator-routing';
 import { routeLabels } from '../analyze/routing';
 import { durationSeconds } from '../analyze/promql';
 import type { ChaosExpectation, ChaosSchedule } from '../chaos/types';
-import { renderGroups } from '../rules/render';
 import { isAlert, type AlertDefinition } from '../rules/types';
 import { StackError, type StackProblem } from '../stack/errors';
 import type { ObservabilityStack } from '../stack/observability-stack';
 import { closestNames } from '../stack/suggest';
 import { toYaml } from '../synth/files';
+import { labelsPrometheusAdds, renderObjects } from '../synth/render';
+import type { RuleGroup } from '../k8s/monitoring';
 import { drillAlertmanagerConfig } from './alertmanager';
 import type { DrillExpectation, DrillScenarioValues } from '../stack/values';
 import type { DrillScenario, DrillSetup, PlayedExpectation } from './run';
@@ -33,7 +34,7 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
   const v = stack.values;
   const groups = stack.rules.effective().flatMap((s) => s.groups);
   const alerts = new Map(groups.flatMap((g) => g.rules.filter(isAlert)).map((a) => [a.alert, a]));
-  const externalLabels = { cluster: v.common.clusterName, ...v.prometheus.externalLabels };
+  const externalLabels = labelsPrometheusAdds(v);
   const minuteSteps = 60000 / factor;
   const { route } = operatorRouting(v.alertmanager, v.common.namespace);
   const routed = (alert: AlertDefinition, labels: Record<string, string>): DrillExpectation => ({
@@ -81,7 +82,7 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
     scenarios,
     skipped,
     setup: {
-      rulesYaml: toYaml(renderGroups(scaleRuleGroups(groups, factor), v.rules.runbookBaseUrl)),
+      rulesYaml: toYaml({ groups: scaleRuleGroups(prometheusRuleGroups(stack), factor) }),
       alertmanagerConfig: (url) => drillAlertmanagerConfig(v.alertmanager, v.common.namespace, factor, url),
       interval: scaleDuration(v.prometheus.scrapeInterval, factor),
       externalLabels,
@@ -149,4 +150,11 @@ function declaredScenario(
     description = simulated.description;
   });
   return { name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: 60000 / factor, expect: expect.map((e) => withDeadline(e, HEALTHY_STEPS * 60, factor)) };
+}
+
+/** The rule groups of the stack's PrometheusRule objects, patches applied: what Prometheus will load. */
+function prometheusRuleGroups(stack: ObservabilityStack): RuleGroup[] {
+  return renderObjects(stack)
+    .filter((o) => o.manifest.kind === 'PrometheusRule')
+    .flatMap((o) => (o.manifest.spec as { groups: RuleGroup[] }).groups);
 }

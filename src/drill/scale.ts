@@ -2,7 +2,7 @@
 // one factor, using the PromQL syntax tree, so that an alert with `for: 15m` fires in seconds on a real Prometheus.
 import { parser } from '@prometheus-io/lezer-promql';
 import { durationSeconds } from '../analyze/promql';
-import { isAlert, type RuleGroupDefinition } from '../rules/types';
+import type { Rule, RuleGroup } from '../k8s/monitoring';
 
 /** The duration divided by `factor`, written back as a Prometheus duration (at least 1s; milliseconds kept). */
 export function scaleDuration(text: string, factor: number): string {
@@ -37,13 +37,27 @@ export function scaleExpression(expr: string, factor: number): string {
   return edits.sort((a, b) => b.from - a.from).reduce((out, e) => out.slice(0, e.from) + e.text + out.slice(e.to), expr);
 }
 
-/** Rule groups with every duration scaled: expressions, `for`, and group intervals. */
-export function scaleRuleGroups(groups: readonly RuleGroupDefinition[], factor: number): RuleGroupDefinition[] {
-  return groups.map((g) => ({
-    ...g,
-    ...(g.interval ? { interval: scaleDuration(g.interval, factor) } : {}),
-    rules: g.rules.map((r) => (isAlert(r)
-      ? { ...r, expr: scaleExpression(r.expr, factor), ...(r.for ? { for: scaleDuration(r.for, factor) } : {}) }
-      : { ...r, expr: scaleExpression(r.expr, factor) })),
-  }));
+/**
+ * Rule groups as PrometheusRule objects carry them, with every duration scaled: expressions, `for`,
+ * `keep_firing_for` and group intervals. `partial_response_strategy` is for Thanos Ruler only: the operator leaves it
+ * out of Prometheus' rule files, and so does the drill.
+ */
+export function scaleRuleGroups(groups: readonly RuleGroup[], factor: number): RuleGroup[] {
+  const scaled = (d: unknown) => (typeof d === 'string' ? scaleDuration(d, factor) : undefined);
+  return groups.map((group) => {
+    const { partial_response_strategy: _thanosOnly, ...g } = group as RuleGroup & { partial_response_strategy?: string };
+    return {
+      ...g,
+      ...(g.interval ? { interval: scaled(g.interval) } : {}),
+      rules: g.rules.map((rule) => {
+        const r = rule as Rule & { keep_firing_for?: string };
+        return {
+          ...r,
+          expr: scaleExpression(r.expr, factor),
+          ...(r.for ? { for: scaled(r.for) } : {}),
+          ...(r.keep_firing_for ? { keep_firing_for: scaled(r.keep_firing_for) } : {}),
+        };
+      }),
+    };
+  });
 }

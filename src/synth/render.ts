@@ -6,6 +6,8 @@ import { analyzeDashboards } from '../analyze/dashboards';
 import { analyzeRules } from '../analyze/rules';
 import type { Dashboard } from '../dashboards/model';
 import { NAMES } from '../components/names';
+import type { ResolvedValues } from '../stack/defaults';
+import { operatorRouting } from '../alerting/operator-routing';
 import { componentOf } from '../components/component';
 import type { StackDefinition } from '../stack/definition';
 import { StackError, type StackProblem } from '../stack/errors';
@@ -70,6 +72,11 @@ export interface StackAnalysis {
   readonly reports: string[];
 }
 
+/** Prometheus adds its external labels to every alert it sends (the user's win over `cluster`), the operator a `prometheus` label. */
+export function labelsPrometheusAdds(v: ResolvedValues): Record<string, string> {
+  return { cluster: v.common.clusterName, ...v.prometheus.externalLabels, prometheus: `${v.common.namespace}/${NAMES.prometheusCr}` };
+}
+
 /** Every analyzer over the stack's model (never over YAML). */
 export function analyzeStack(stack: ObservabilityStack, options: RenderOptions = {}): StackAnalysis {
   stack.finalize();
@@ -94,14 +101,13 @@ export function analyzeStack(stack: ObservabilityStack, options: RenderOptions =
         fix: 'name the kind and version to narrow it',
       })),
   ];
-  // Prometheus adds its external labels to every alert it sends, and the operator a `prometheus` label.
-  const externalLabels = { ...v.prometheus.externalLabels, cluster: v.common.clusterName, prometheus: `${v.common.namespace}/${NAMES.prometheusCr}` };
+  const externalLabels = labelsPrometheusAdds(v);
   diagnostics.push(...analyzeChaosContracts({
     schedules: v.chaos.schedules,
     sources,
     scrapeInterval: v.prometheus.scrapeInterval,
     evaluationInterval: v.prometheus.evaluationInterval,
-    route: v.alertmanager.enabled ? v.alertmanager.route : undefined,
+    route: v.alertmanager.enabled ? operatorRouting(v.alertmanager, v.common.namespace).route : undefined,
     externalLabels,
   }));
   if (!v.alertmanager.enabled) return { diagnostics, reports: [] };

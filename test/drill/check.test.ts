@@ -54,3 +54,31 @@ describe('planning a drill', () => {
     expect(setup).toMatchObject({ interval: '1s', resendDelay: '1s', externalLabels: { cluster: 'shop' } });
   });
 });
+
+describe('the rules a drill loads', () => {
+  const { planDrill } = require('../../src/drill/plan');
+  const { ObservabilityStack } = require('../../src/stack/observability-stack');
+  const { App } = require('cdk8s');
+  const { parse } = require('yaml');
+
+  test('come from the PrometheusRule objects, patches applied, every duration scaled', () => {
+    const values = {
+      patches: [{
+        kind: 'PrometheusRule',
+        name: 'prometheus-k8s-rules',
+        ops: [
+          { op: 'replace', path: '/spec/groups/0/rules/0/for', value: '30m' },
+          { op: 'add', path: '/spec/groups/0/rules/0/keep_firing_for', value: '5m' },
+          { op: 'add', path: '/spec/groups/0/partial_response_strategy', value: 'warn' },
+        ],
+      }],
+    };
+    const { setup } = planDrill(new ObservabilityStack(new App(), 'patched', { values }), 60);
+    const groups = parse(setup.rulesYaml).groups;
+    const targetDown = groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules).find((r: { alert?: string }) => r.alert === 'TargetDown');
+    expect(targetDown).toMatchObject({ for: '30s', keep_firing_for: '5s', labels: { severity: 'warning' } });
+    expect(targetDown.expr).toContain('count by (job, namespace, service) (up == 0)');
+    // Thanos Ruler's field: the operator leaves it out of Prometheus' rule files.
+    expect(groups.find((g: { name: string }) => g.name === 'general.rules')).not.toHaveProperty('partial_response_strategy');
+  });
+});

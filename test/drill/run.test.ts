@@ -23,7 +23,7 @@ describe('a drill scenario on the teams example stack', () => {
   drillTest('a target going down in shop fires TargetDown, delivered to the shop team\'s Slack (its AlertmanagerConfig) and the incident tool', async () => {
     const stack = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
     stack.finalize();
-    const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), FACTOR);
+    const groups = scaleRuleGroups(renderGroups(stack.rules.effective().flatMap((s) => s.groups), 'https://runbooks.invalid').groups, FACTOR);
     const scenario: DrillScenario = {
       name: 'checkout target down',
       origin: 'test',
@@ -35,7 +35,7 @@ describe('a drill scenario on the teams example stack', () => {
       expect: [{ alert: 'TargetDown', receivers: ['shop/shop-routing/shop-slack', 'incident-tool'] }],
     };
     const [result] = await runScenario({
-      rulesYaml: toYaml(renderGroups(groups, 'https://runbooks.invalid')),
+      rulesYaml: toYaml({ groups }),
       alertmanagerConfig: (url) => drillAlertmanagerConfig(stack.values.alertmanager, stack.values.common.namespace, FACTOR, url),
       interval: '1s',
       externalLabels: { cluster: 'eu-prod-1' },

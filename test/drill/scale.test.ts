@@ -24,7 +24,7 @@ describe('time scaling for drills', () => {
   test('every rule of the default stack still parses after scaling', () => {
     const stack = buildStack({ definition: defineStack({}), name: 'd', source: 'x' });
     stack.finalize();
-    const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), 60);
+    const groups = scaleRuleGroups(renderGroups(stack.rules.effective().flatMap((s) => s.groups), 'https://runbooks.invalid').groups, 60);
     const rules = groups.flatMap((g) => g.rules);
     expect(rules.length).toBeGreaterThan(150);
     for (const rule of rules) expect([rule.expr, parsePromQL(rule.expr).syntaxErrors]).toEqual([rule.expr, []]);
@@ -33,8 +33,8 @@ describe('time scaling for drills', () => {
   testWithTool('promtool', 'promtool accepts the scaled rules of the default stack', () => {
     const stack = buildStack({ definition: defineStack({}), name: 'd', source: 'x' });
     stack.finalize();
-    const groups = scaleRuleGroups(stack.rules.effective().flatMap((s) => s.groups), 60);
-    const result = runTool('promtool', ['check', 'rules', 'rules.yaml'], { 'rules.yaml': toYaml(renderGroups(groups, 'https://runbooks.invalid')) });
+    const groups = scaleRuleGroups(renderGroups(stack.rules.effective().flatMap((s) => s.groups), 'https://runbooks.invalid').groups, 60);
+    const result = runTool('promtool', ['check', 'rules', 'rules.yaml'], { 'rules.yaml': toYaml({ groups }) });
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });
