@@ -14,17 +14,14 @@ export interface DrillOptions {
   readonly json?: boolean;
 }
 
-const BINARIES = [
-  { command: 'prometheus', debian: 'prometheus' },
-  { command: 'prometheus-alertmanager', debian: 'prometheus-alertmanager' },
-  { command: 'prometheus-node-exporter', debian: 'prometheus-node-exporter' },
-];
+/** The programs a drill runs; each is also the name of its Debian package. */
+const BINARIES = ['prometheus', 'prometheus-alertmanager', 'prometheus-node-exporter'];
 
 /** `o11y drill`: plays each stack's scenarios on a real Prometheus and Alertmanager and reports where alerts went. */
 export async function drillCommand(args: string[], options: DrillOptions): Promise<void> {
-  const missing = BINARIES.filter((b) => spawnSync('sh', ['-c', `command -v ${b.command}`]).status !== 0);
+  const missing = BINARIES.filter((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
   if (missing.length) {
-    throw new StackError('o11y drill', missing.map((b) => ({ field: b.command, message: 'is not installed', fix: `apt-get install ${missing.map((m) => m.debian).join(' ')}` })));
+    throw new StackError('o11y drill', missing.map((b) => ({ field: b, message: 'is not installed', fix: `apt-get install ${missing.join(' ')}` })));
   }
   const factor = Number(options.factor);
   const timeout = Number(options.timeout);

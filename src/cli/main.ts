@@ -60,7 +60,7 @@ export function main(argv: string[]): void {
     .argument('[stacks...]', 'stack files (.ts)')
     .option('--factor <n>', 'divide every duration by this', '60')
     .option('--timeout <seconds>', 'how long a scenario may take', '120')
-    .option('--parallel <n>', 'scenarios run at once (each with its own Prometheus and Alertmanager)', '4')
+    .option('--parallel <n>', 'scenarios run at once (each with its own Prometheus and Alertmanager)', '8')
     .option('--json', 'print the results as JSON')
     .action(async (stacks: string[], options: DrillOptions) => runAsync(() => drillCommand(stacks, options)));
   program.parseAsync(argv);
