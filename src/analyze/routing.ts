@@ -221,7 +221,10 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
     const got = routeLabels(effective.route, expectation.labels);
     const want = [...expectation.receivers];
     if (got.join() !== want.join()) {
-      report('error', 'routing/expectation', `alertmanager.expectations[${i}]`, `an alert with ${JSON.stringify(expectation.labels)} goes to [${got.join(', ')}], not [${want.join(', ')}]`, 'fix the routes, or the expectation');
+      // A team's receiver keeps its bare name only in the team's AlertmanagerConfig.
+      const renamed = want.flatMap((w) => effective.receivers.filter((r) => r.name.endsWith(`/${w}`)).map((r) => `'${w}' is '${r.name}' in Alertmanager`));
+      const fix = renamed.length ? `name team receivers as Alertmanager does: ${renamed.join(', ')}` : 'fix the routes, or the expectation';
+      report('error', 'routing/expectation', `alertmanager.expectations[${i}]`, `an alert with ${JSON.stringify(expectation.labels)} goes to [${got.join(', ')}], not [${want.join(', ')}]`, fix);
     }
   });
 

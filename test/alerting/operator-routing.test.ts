@@ -43,3 +43,19 @@ describe('the operator\'s merge of team routing', () => {
     expect(routeLabels(none.route, { alertname: 'Y', severity: 'warning', namespace: 'web' })).toEqual(['billing/billing-routing/chat', 'monitoring/monitoring-routing/chat', 'shop/shop-routing/chat']);
   });
 });
+
+describe('expectations on team receivers', () => {
+  const { renderError } = require('../helpers');
+  test('a team receiver named bare says what Alertmanager calls it', () => {
+    const message = renderError({
+      alertmanager: {
+        receivers: [{ name: 'null', type: 'null' }, { name: 'ops', type: 'webhook', url: 'https://ops.example.com/hook' }],
+        route: { receiver: 'ops' },
+        teams: [{ namespace: 'shop', receivers: [{ name: 'chat', type: 'webhook', url: 'https://chat.example.com/hook' }], route: { receiver: 'chat' } }],
+        expectations: [{ labels: { alertname: 'KubePodCrashLooping', severity: 'warning', namespace: 'shop' }, receivers: ['chat'] }],
+      },
+    });
+    expect(message).toContain('goes to [shop/shop-routing/chat], not [chat]');
+    expect(message).toContain("fix: name team receivers as Alertmanager does: 'chat' is 'shop/shop-routing/chat' in Alertmanager");
+  });
+});
