@@ -237,6 +237,11 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
       }
     }
   }
+  // Alertmanager uses the root's receiver only when no child route matched, and a team route (continue) is one.
+  const catchAll = (input.route.routes ?? []).some((r) => !r.matchers?.length);
+  if (input.teams.length && !catchAll && !nullReceivers.has(input.route.receiver)) {
+    report('warning', 'routing/team-hides-default', 'alertmanager.route', `alerts that match a team's route and no global child route reach only the team's receivers, never the default receiver '${input.route.receiver}': Alertmanager uses the root's receiver only when no child route matched`, `if '${input.route.receiver}' should see them too, end alertmanager.route.routes with a catch-all { receiver: '${input.route.receiver}' }`);
+  }
   for (const team of input.teams) {
     const names = new Set(team.receivers.map((r) => r.name));
     forEachRoute(team.route, `alertmanager.teams › ${team.namespace} › route`, (route, path) => {

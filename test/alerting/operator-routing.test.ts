@@ -59,3 +59,15 @@ describe('expectations on team receivers', () => {
     expect(message).toContain("fix: name team receivers as Alertmanager does: 'chat' is 'shop/shop-routing/chat' in Alertmanager");
   });
 });
+
+describe('a root receiver that team routes hide', () => {
+  const { render } = require('../helpers');
+  const team = { namespace: 'shop', receivers: [{ name: 'chat', type: 'webhook', url: 'https://chat.example.com/hook' }], route: { receiver: 'chat' } };
+  const receivers = [{ name: 'null', type: 'null' }, { name: 'ops', type: 'webhook', url: 'https://ops.example.com/hook' }];
+  const codes = (route: object) => render({ alertmanager: { receivers, route, teams: [team] } as never }).warnings.map((w: { code: string }) => w.code);
+
+  test('is a warning without a catch-all child route, and not with one', () => {
+    expect(codes({ receiver: 'ops', routes: [{ receiver: 'null', matchers: ['alertname="Watchdog"'] }] })).toContain('routing/team-hides-default');
+    expect(codes({ receiver: 'ops', routes: [{ receiver: 'null', matchers: ['alertname="Watchdog"'] }, { receiver: 'ops' }] })).not.toContain('routing/team-hides-default');
+  });
+});
