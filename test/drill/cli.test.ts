@@ -88,6 +88,14 @@ describe('o11y drill', () => {
     expect(fs.readdirSync(tmp)).toEqual([]);
   }, 60000);
 
+  drillTest('options that make no sense are named, with nothing started', () => {
+    const run = o11y(['drill', 'stacks/default.ts', '--factor', '0', '--parallel', 'two']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("--factor: '0' is not a number of at least 1");
+    expect(run.stderr).toContain("--parallel: 'two' is not a whole number of at least 1");
+    expect(run.stdout).toBe('');
+  });
+
   test('without the Debian packages it names the install command', () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-bin-'));
     fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
