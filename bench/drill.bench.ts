@@ -4,6 +4,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { median } from './median';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'build', 'src', 'cli', 'main.js');
@@ -12,12 +13,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 interface Result {
   readonly firedAfter: number | null;
   readonly delivered: Record<string, number>;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function runOnce(stack: string): { wall: number; lastArrival: number } {

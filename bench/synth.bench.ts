@@ -5,6 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { median } from './median';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'build', 'src', 'cli', 'main.js');
@@ -48,12 +49,6 @@ function runOnce(stackFile: string, outRoot: string): Sample {
   if (run.status !== 0) throw new Error(`synth of ${stackFile} failed:\n${run.stderr}`);
   const rss = /bench:max-rss-kb=(\d+)/.exec(run.stderr);
   return { seconds, maxRssKb: rss ? Number(rss[1]) : NaN };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface Result {

@@ -9,11 +9,17 @@ export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }
 
-/** `test` when the tool is there; otherwise a skipped test that says why (or a failing one under CI). */
-export function testWithTool(tool: string, title: string, body: () => void): void {
-  if (hasTool(tool)) test(title, body);
-  else if (process.env.CI === 'true') test(title, () => { throw new Error(`${tool} is not installed; CI must have it`); });
-  else test.skip(`SKIPPED (${tool} not installed): ${title}`, body);
+/** `test` when the tools are there; otherwise a skipped test that says why (or a failing one under CI). */
+export function testWithTool(tools: string | string[], title: string, body: jest.ProvidesCallback, timeoutMs?: number): void {
+  const missing = [tools].flat().filter((t) => !hasTool(t));
+  if (!missing.length) test(title, body, timeoutMs);
+  else if (process.env.CI === 'true') test(title, () => { throw new Error(`${missing.join(', ')} not installed; CI must have it`); });
+  else test.skip(`SKIPPED (${missing.join(', ')} not installed): ${title}`, body);
+}
+
+/** A test that runs a drill: real prometheus, prometheus-alertmanager and prometheus-node-exporter. */
+export function drillTest(title: string, body: jest.ProvidesCallback, timeoutMs?: number): void {
+  testWithTool(['prometheus', 'prometheus-alertmanager', 'prometheus-node-exporter'], title, body, timeoutMs);
 }
 
 export interface ToolRun {

@@ -17,7 +17,14 @@ export function teamConfigName(team: TeamRouting): string {
   return `${team.namespace}-routing`;
 }
 
-export function operatorRouting(input: OperatorRoutingInput, alertmanagerNamespace: string): { receivers: Receiver[]; route: Route; inhibitRules: InhibitRule[] } {
+/** Receivers, routes and inhibit rules as Alertmanager runs them. */
+export interface OperatorRouting {
+  readonly receivers: Receiver[];
+  readonly route: Route;
+  readonly inhibitRules: InhibitRule[];
+}
+
+export function operatorRouting(input: OperatorRoutingInput, alertmanagerNamespace: string): OperatorRouting {
   // The operator sorts AlertmanagerConfigs by namespace/name.
   const teams = [...input.teams].sort((a, b) => `${a.namespace}/${teamConfigName(a)}`.localeCompare(`${b.namespace}/${teamConfigName(b)}`));
   const confined = (team: TeamRouting) => input.teamMatcherStrategy === 'OnNamespace'

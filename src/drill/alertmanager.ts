@@ -3,9 +3,8 @@
 // replaced by a webhook to a local capture endpoint (which records which receiver got which alert), grouping times
 // scaled like the rules, and mute/active time intervals dropped (a drill must not depend on the time of day).
 import { alertmanagerConfig } from '../alerting/config';
-import { operatorRouting } from '../alerting/operator-routing';
+import type { OperatorRouting } from '../alerting/operator-routing';
 import type { Receiver, Route } from '../alerting/types';
-import type { ResolvedValues } from '../stack/defaults';
 import { scaleDuration } from './scale';
 
 function scaleRoute(route: Route, factor: number): Route {
@@ -24,8 +23,7 @@ function scaleRoute(route: Route, factor: number): Route {
 }
 
 /** `captureUrl/<receiver name>` receives what Alertmanager would have sent to that receiver. */
-export function drillAlertmanagerConfig(values: ResolvedValues['alertmanager'], alertmanagerNamespace: string, factor: number, captureUrl: string): Record<string, unknown> {
-  const routing = operatorRouting(values, alertmanagerNamespace);
+export function drillAlertmanagerConfig(routing: OperatorRouting, factor: number, captureUrl: string): Record<string, unknown> {
   const receivers: Receiver[] = routing.receivers.map((r) => ({
     name: r.name,
     type: 'webhook',

@@ -36,10 +36,10 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
   const alerts = new Map(groups.flatMap((g) => g.rules.filter(isAlert)).map((a) => [a.alert, a]));
   const externalLabels = labelsPrometheusAdds(v);
   const minuteSteps = 60000 / factor;
-  const { route } = operatorRouting(v.alertmanager, v.common.namespace);
+  const routing = operatorRouting(v.alertmanager, v.common.namespace);
   const routed = (alert: AlertDefinition, labels: Record<string, string>): DrillExpectation => ({
     alert: alert.alert,
-    receivers: routeLabels(route, { ...externalLabels, ...alert.labels, ...labels, severity: alert.severity, alertname: alert.alert }),
+    receivers: routeLabels(routing.route, { ...externalLabels, ...alert.labels, ...labels, severity: alert.severity, alertname: alert.alert }),
   });
 
   const scenarios: DrillScenario[] = [];
@@ -83,7 +83,7 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
     skipped,
     setup: {
       rulesYaml: toYaml({ groups: scaleRuleGroups(prometheusRuleGroups(stack), factor) }),
-      alertmanagerConfig: (url) => drillAlertmanagerConfig(v.alertmanager, v.common.namespace, factor, url),
+      alertmanagerConfig: (url) => drillAlertmanagerConfig(routing, factor, url),
       interval: scaleDuration(v.prometheus.scrapeInterval, factor),
       externalLabels,
       resendDelay: scaleDuration('1m', factor),

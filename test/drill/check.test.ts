@@ -1,5 +1,13 @@
 // Drill scenarios a stack declares are checked at synth, like every other value.
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { planDrill } from '../../src/drill/plan';
+import { ObservabilityStack } from '../../src/stack/observability-stack';
+import type { StackValues } from '../../src/stack/values';
 import { renderError } from '../helpers';
+
+/** The drill plan of a stack with these values. */
+const planOf = (values: StackValues) => planDrill(new ObservabilityStack(new App(), 'shop', { values }), 60);
 
 const scenario = { name: 'rollout', series: [{ series: 'up{job="api"}', values: '1x5 0x20' }], expect: [{ alert: 'TargetDown' }] };
 
@@ -33,10 +41,7 @@ describe('drill scenarios of a stack', () => {
 });
 
 describe('planning a drill', () => {
-  const { planDrill } = require('../../src/drill/plan');
-  const { ObservabilityStack } = require('../../src/stack/observability-stack');
-  const { App } = require('cdk8s');
-  const plan = (drill: object) => planDrill(new ObservabilityStack(new App(), 'shop', { values: { drill } }), 60);
+  const plan = (drill: StackValues['drill']) => planOf({ drill });
 
   test('an expected alert that does not exist, or that a simulation cannot set off, is a stack error', () => {
     expect(() => plan({ scenarios: [{ name: 'a', series: [{ series: 'up{job="a"}', values: '0x10' }], expect: [{ alert: 'TargetDwn' }] }] }))
@@ -56,13 +61,9 @@ describe('planning a drill', () => {
 });
 
 describe('the rules a drill loads', () => {
-  const { planDrill } = require('../../src/drill/plan');
-  const { ObservabilityStack } = require('../../src/stack/observability-stack');
-  const { App } = require('cdk8s');
-  const { parse } = require('yaml');
 
   test('come from the PrometheusRule objects, patches applied, every duration scaled', () => {
-    const values = {
+    const values: StackValues = {
       patches: [{
         kind: 'PrometheusRule',
         name: 'prometheus-k8s-rules',
@@ -73,7 +74,7 @@ describe('the rules a drill loads', () => {
         ],
       }],
     };
-    const { setup } = planDrill(new ObservabilityStack(new App(), 'patched', { values }), 60);
+    const { setup } = planOf(values);
     const groups = parse(setup.rulesYaml).groups;
     const targetDown = groups.flatMap((g: { rules: Array<{ alert?: string }> }) => g.rules).find((r: { alert?: string }) => r.alert === 'TargetDown');
     expect(targetDown).toMatchObject({ for: '30s', keep_firing_for: '5s', labels: { severity: 'warning' } });

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { drillTest } from './drillable';
+import { drillTest } from '../tools';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(REPO, 'build/src/cli/main.js');

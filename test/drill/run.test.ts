@@ -1,5 +1,6 @@
 // A real Prometheus and Alertmanager on 127.0.0.1 (Debian packages), with the stack's rules and routing scaled.
 import * as path from 'path';
+import { operatorRouting } from '../../src/alerting/operator-routing';
 import { drillAlertmanagerConfig } from '../../src/drill/alertmanager';
 import { runScenario, type DrillScenario } from '../../src/drill/run';
 import { scaleRuleGroups } from '../../src/drill/scale';
@@ -8,7 +9,7 @@ import { renderGroups } from '../../src/rules/render';
 import { toYaml } from '../../src/synth/files';
 import { loadStackFile } from '../../src/synth/load';
 import { buildStack } from '../../src/synth/render';
-import { drillTest } from './drillable';
+import { drillTest } from '../tools';
 
 const FACTOR = 60;
 
@@ -36,7 +37,7 @@ describe('a drill scenario on the teams example stack', () => {
     };
     const [result] = await runScenario({
       rulesYaml: toYaml({ groups }),
-      alertmanagerConfig: (url) => drillAlertmanagerConfig(stack.values.alertmanager, stack.values.common.namespace, FACTOR, url),
+      alertmanagerConfig: (url) => drillAlertmanagerConfig(operatorRouting(stack.values.alertmanager, stack.values.common.namespace), FACTOR, url),
       interval: '1s',
       externalLabels: { cluster: 'eu-prod-1' },
       resendDelay: '1s',

@@ -44,8 +44,9 @@ describe("the drill's Alertmanager configuration", () => {
   const path = require('path');
   const { loadStackFile } = require('../../src/synth/load');
   const { drillAlertmanagerConfig } = require('../../src/drill/alertmanager');
+  const { operatorRouting } = require('../../src/alerting/operator-routing');
   const teams = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
-  const config = drillAlertmanagerConfig(teams.values.alertmanager, teams.values.common.namespace, 60, 'http://127.0.0.1:9999/capture');
+  const config = drillAlertmanagerConfig(operatorRouting(teams.values.alertmanager, teams.values.common.namespace), 60, 'http://127.0.0.1:9999/capture');
 
   test('every receiver becomes a webhook to the local capture endpoint, and grouping times are scaled', () => {
     expect(config.receivers).toContainEqual({ name: 'pagerduty', webhook_configs: [{ url: 'http://127.0.0.1:9999/capture/pagerduty', send_resolved: false }] });
