@@ -56,7 +56,7 @@ describe('planning a drill', () => {
     expect(scenarios[0].expect).toEqual([{ alert: 'TargetDown', receivers: ['null'] }]);
     expect(scenarios[2]).toMatchObject({ stepMs: 1000, origin: expect.stringContaining('stack: simulated 1 of 4 api pods in shop crash-loop') });
     expect(scenarios[2].series.map((s: { series: string }) => s.series)).toContainEqual(expect.stringMatching(/^kube_pod_container_status_waiting_reason\{.*reason="CrashLoopBackOff"/));
-    expect(setup).toMatchObject({ interval: '1s', resendDelay: '1s', externalLabels: { cluster: 'shop' } });
+    expect(setup).toMatchObject({ interval: '1s', resendDelay: '1s', externalLabels: { cluster: 'shop', prometheus: 'monitoring/k8s' } });
   });
 });
 

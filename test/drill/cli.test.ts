@@ -72,21 +72,23 @@ describe('o11y drill', () => {
     expect(run.status).toBe(1);
   }, 180000);
 
-  drillTest('Ctrl-C stops every process it started and exits 130', async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-sigint-'));
-    const child = spawn(process.execPath, [MAIN, 'drill', 'stacks/default.ts'], { cwd: REPO, env: { ...process.env, TMPDIR: tmp } });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const running = () => spawnSync('pgrep', ['-f', tmp]).stdout.toString().trim().split('\n').filter(Boolean);
-    for (let i = 0; i < 200 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(running().length).toBeGreaterThanOrEqual(2);
-    child.kill('SIGINT');
-    const code = await new Promise((resolve) => child.on('exit', resolve));
-    expect(code).toBe(130);
-    expect(stderr).toContain('interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped');
-    expect(running()).toEqual([]);
-    expect(fs.readdirSync(tmp)).toEqual([]);
-  }, 60000);
+  for (const [signal, exitCode, name] of [['SIGINT', 130, 'Ctrl-C'], ['SIGTERM', 143, 'SIGTERM']] as const) {
+    drillTest(`${name} stops every process it started and exits ${exitCode}`, async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-sigint-'));
+      const child = spawn(process.execPath, [MAIN, 'drill', 'stacks/default.ts'], { cwd: REPO, env: { ...process.env, TMPDIR: tmp } });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const running = () => spawnSync('pgrep', ['-f', tmp]).stdout.toString().trim().split('\n').filter(Boolean);
+      for (let i = 0; i < 200 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(running().length).toBeGreaterThanOrEqual(2);
+      child.kill(signal);
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(exitCode);
+      expect(stderr).toContain('interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped');
+      expect(running()).toEqual([]);
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    }, 60000);
+  }
 
   drillTest('options that make no sense are named, with nothing started', () => {
     const run = o11y(['drill', 'stacks/default.ts', '--factor', '0', '--parallel', 'two']);
