@@ -4,8 +4,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadStackFile } from '../src/synth/load';
-import { renderStack } from '../src/synth/render';
+import { loadStackFile } from '../src/load/stack-file';
+import { renderStack } from '../src/model/render';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'build', 'src', 'cli', 'main.js');

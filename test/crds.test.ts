@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { describeWithSharedCrds, SHARED_CRDS } from './crd-schemas';
 import { render } from './helpers';
-import { defaultStackFiles, loadStackFile } from '../src/synth/load';
-import { renderStack, type RenderedStack } from '../src/synth/render';
+import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
+import { renderStack, type RenderedStack } from '../src/model/render';
 
 const REPO = path.resolve(__dirname, '..');
 

@@ -1,8 +1,8 @@
 // Secure defaults and wiring, checked across every stack file and a stack with every option on.
 import * as path from 'path';
-import { OPERATOR_POD_SELECTORS } from '../src/components/names';
-import { defaultStackFiles, loadStackFile } from '../src/synth/load';
-import { renderStack, type Manifest, type RenderedStack } from '../src/synth/render';
+import { OPERATOR_POD_SELECTORS } from '../src/k8s/names';
+import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
+import { renderStack, type Manifest, type RenderedStack } from '../src/model/render';
 import { at, podTemplate, render, type PodTemplate } from './helpers';
 
 const stacks: RenderedStack[] = [

@@ -1,8 +1,8 @@
 // Receivers rendered for Alertmanager: credentials only ever as files from mounted Secrets (the global
 // configuration) or as Secret key references (AlertmanagerConfig resources). Written by the receivers work.
-import type { StackProblem } from '../stack/errors';
-import type { SecretKeyRef } from '../stack/values';
+import type { StackProblem } from '../core/problems';
 import type { Receiver, WebhookReceiver } from './types';
+import type { SecretKeyRef } from '../core/primitives';
 
 /** Where the Alertmanager CR mounts the Secrets listed in its `spec.secrets`. */
 export const SECRETS_MOUNT = '/etc/alertmanager/secrets';

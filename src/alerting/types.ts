@@ -1,5 +1,5 @@
+import type { PromDuration, SecretKeyRef } from '../core/primitives';
 // Alertmanager routing as plain values: receivers, the routing tree, inhibit rules, expectations.
-import type { PromDuration, SecretKeyRef } from '../stack/values';
 
 /** A label matcher in Alertmanager's syntax: `severity="critical"`, `namespace=~"team-.*"`, `alertname!="Watchdog"`. */
 export type Matcher = string;

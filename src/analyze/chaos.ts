@@ -6,10 +6,11 @@ import { isOneShot } from '../chaos/schedule';
 import type { ChaosSchedule } from '../chaos/types';
 import type { RuleSource } from '../rules/rule-set';
 import { isAlert, type AlertDefinition } from '../rules/types';
-import { closestNames } from '../stack/suggest';
-import type { Diagnostic } from './diagnostic';
-import { durationSeconds, parsePromQL } from './promql';
+import { closestNames } from '../core/suggest';
+import type { Diagnostic } from '../core/diagnostic';
+import { parsePromQL } from '../promql/parse';
 import { routeLabels } from './routing';
+import { durationSeconds } from '../core/durations';
 
 export interface ChaosContractInput {
   readonly schedules: readonly ChaosSchedule[];

@@ -1,9 +1,9 @@
 // Every panel query of every dashboard, through the same PromQL checks as the rules.
 import type { Dashboard } from '../dashboards/model';
 import { allPanels } from '../dashboards/model';
-import { closestNames } from '../stack/suggest';
-import type { Diagnostic } from './diagnostic';
-import { parsePromQL } from './promql';
+import { closestNames } from '../core/suggest';
+import type { Diagnostic } from '../core/diagnostic';
+import { parsePromQL } from '../promql/parse';
 
 /** Grafana's variables, replaced by values PromQL accepts, so that the expression can be parsed. */
 export function withoutVariables(expr: string): string {

@@ -4,8 +4,8 @@ import { operatorRouting } from '../alerting/operator-routing';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { RuleSource } from '../rules/rule-set';
 import { isAlert } from '../rules/types';
-import type { Diagnostic } from './diagnostic';
-import { parsePromQL, type LabelSet } from './promql';
+import type { Diagnostic } from '../core/diagnostic';
+import { parsePromQL, type LabelSet } from '../promql/parse';
 
 /** What the analyzer knows of an alert's labels: some values exactly, others only whether they may exist. */
 export interface AlertProfile {

@@ -1,9 +1,10 @@
 // The rule analyzer: every expression of every rule of the stack, checked before anything is written.
 import type { RuleSource } from '../rules/rule-set';
 import { isAlert, type RuleDefinition } from '../rules/types';
-import { closestNames } from '../stack/suggest';
-import type { Diagnostic } from './diagnostic';
-import { parsePromQL, durationSeconds, type LabelSet, type ParsedExpression } from './promql';
+import { closestNames } from '../core/suggest';
+import type { Diagnostic } from '../core/diagnostic';
+import { parsePromQL, type LabelSet, type ParsedExpression } from '../promql/parse';
+import { durationSeconds } from '../core/durations';
 
 export interface RuleAnalysisOptions {
   /** Metric names the stack's targets expose, its recording rules produce, or the user declared. */

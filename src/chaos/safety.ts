@@ -1,9 +1,9 @@
 // Safety rules for chaos schedules: errors unless the schedule allows the exception explicitly.
-import { durationSeconds } from '../analyze/promql';
-import type { StackProblem } from '../stack/errors';
+import type { StackProblem } from '../core/problems';
 import { fireMinutes, shortestIntervalMinutes } from './cron';
 import { isOneShot, scheduleNamespace } from './schedule';
 import type { ChaosSchedule } from './types';
+import { durationSeconds } from '../core/durations';
 
 /** Whether two selectors can pick the same pod: a shared namespace and no label with two different values. */
 function mayOverlap(a: ChaosSchedule, b: ChaosSchedule): boolean {

@@ -1,5 +1,5 @@
+import type { PromDuration } from '../core/primitives';
 // Chaos Mesh experiments as typed values, scheduled by Schedule resources.
-import type { PromDuration } from '../stack/values';
 
 export type ChaosMode =
   | { readonly mode: 'one' | 'all' }

@@ -4,8 +4,8 @@ import { CLUSTER, dashboard, query, timeseries, type DashboardBuilder } from '..
 import type { CustomResourceState } from '../ksm/types';
 import { alertingRule, ruleGroup, series } from '../rules/builders';
 import type { RuleGroupDefinition } from '../rules/types';
-import { durationSeconds } from '../analyze/promql';
 import type { ChaosSchedule } from './types';
+import { durationSeconds } from '../core/durations';
 
 /** One entry per chaos kind the stack schedules: the AllInjected condition, labeled with the Schedule that made it. */
 export function chaosResources(schedules: readonly ChaosSchedule[]): CustomResourceState[] {

@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import { planDrill } from '../drill/plan';
 import { DrillAborted, runScenarios, type DrillResult } from '../drill/run';
-import { StackError } from '../stack/errors';
-import { loadStackFile } from '../synth/load';
-import { buildStack } from '../synth/render';
+import { StackError } from '../core/problems';
+import { loadStackFile } from '../load/stack-file';
+import { buildStack } from '../model/render';
 import { stackFilesFor } from './stacks';
 
 export interface DrillOptions {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { StackError } from '../stack/errors';
+import { StackError } from '../core/problems';
 import { listCommand } from './list';
 import { synthCommand } from './synth';
 import { testCommand } from './test';

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { StackError } from '../stack/errors';
-import { renderStack, type RenderedStack, type RenderOptions } from '../synth/render';
-import { defaultStackFiles, loadStackFile } from '../synth/load';
+import { StackError } from '../core/problems';
+import { renderStack, type RenderedStack, type RenderOptions } from '../model/render';
+import { defaultStackFiles, loadStackFile } from '../load/stack-file';
 
 /** The default stack shipped with the package, used when the project has no stacks/ folder. */
 export function embeddedDefaultStack(): string {

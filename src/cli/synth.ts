@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { stackFiles, stackStream } from '../synth/files';
+import { stackFiles, stackStream } from '../synth/layout';
 import { writeStack } from '../synth/writer';
 import { printWarnings, renderStacks, stackFilesFor } from './stacks';
 

@@ -1,9 +1,9 @@
 import { PromtoolMissingError, runPromtoolTests } from '../rules/promtool';
 import { testCasesOf, type PromtoolTestCase } from '../rules/unit-tests';
-import { StackError } from '../stack/errors';
+import { StackError } from '../core/problems';
 import type { ObservabilityStack } from '../stack/observability-stack';
-import { loadStackFile } from '../synth/load';
-import { analyzeStack, buildStack } from '../synth/render';
+import { loadStackFile } from '../load/stack-file';
+import { analyzeStack, buildStack } from '../model/render';
 import { stackFilesFor } from './stacks';
 
 /** Components whose rules the user wrote (the rest come from the catalogue). */

@@ -5,13 +5,13 @@ import { alertmanagerConfig, teamConfigSpec } from '../alerting/config';
 import { teamConfigName } from '../alerting/operator-routing';
 import { secretsOf } from '../alerting/receivers';
 import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
-import { toYaml } from '../synth/files';
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
 import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { spreadOverNodes, storageSpec } from './prometheus';
 import { ALERTMANAGER_METRICS, alertmanagerRules } from '../rules/catalogue/alertmanager';
+import { toYaml } from '../core/yaml';
 
 /** The Alertmanager custom resource, its configuration Secret, Service, self-monitoring and policies. */
 export class Alertmanager extends Component {

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { alertingRule, recordingRule, ruleGroup } from '../rules/builders';
-import type { ApplicationMonitor } from '../stack/values';
+import type { ApplicationMonitor } from '../values/stack-values';
 import { Component, type StackContext } from './component';
 
 /** The user's applications: one ServiceMonitor each, and a PrometheusRule for those that bring rules. */

@@ -6,8 +6,8 @@ import { buildDashboard } from '../dashboards/model';
 import type { DashboardBuilder } from '../dashboards/house';
 import type { RuleSet } from '../rules/rule-set';
 import type { RuleGroupDefinition } from '../rules/types';
-import type { ResolvedValues } from '../stack/defaults';
-import type { ImageRef, ResourceValues } from '../stack/values';
+import type { ResolvedValues } from '../values/defaults';
+import type { ImageRef, ResourceValues } from '../core/primitives';
 
 /** A container as components describe it; the secure defaults are added by `Component.container`. */
 export type ContainerProps = Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'resources'> & {

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { ServiceMonitor, type Endpoint } from '../k8s/monitoring';
 import { Component, type StackContext } from './component';
-import { SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from './names';
+import { SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from '../k8s/names';
 import { KUBERNETES_APPS_METRICS, kubernetesAppsRules } from '../rules/catalogue/kubernetes-apps';
 import { KUBERNETES_SYSTEM_METRICS, kubernetesSystemRules } from '../rules/catalogue/kubernetes-system';
 import { kubernetesDashboards } from '../dashboards/catalogue/kubernetes';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { StackError } from '../stack/errors';
+import { StackError } from '../core/problems';
 import { Component, type StackContext } from './component';
 
 interface CrdDocument {

@@ -5,7 +5,7 @@ import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, roleFor, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { GRAFANA_METRICS, grafanaRules } from '../rules/catalogue/grafana';
 import { monitoringDashboards } from '../dashboards/catalogue/monitoring';
 

@@ -3,17 +3,17 @@ import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
-import type { KsmCollector } from '../stack/values';
+import type { KsmCollector } from '../values/stack-values';
 import { customResourcePolicyRules, customResourceStateConfig, metricName, monitorResource } from '../ksm/config';
 import { monitorDashboard, monitorRules } from '../ksm/monitor';
 import { chaosResources } from '../chaos/verification';
-import { toYaml } from '../synth/files';
 
 /** Where the custom-resource-state config is mounted (kube-state-metrics reloads it when it changes). */
 const CR_CONFIG_DIR = '/etc/kube-state-metrics';
 import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { KUBE_STATE_METRICS_METRICS, kubeStateMetricsRules } from '../rules/catalogue/kube-state-metrics';
+import { toYaml } from '../core/yaml';
 
 /** The API group of each kube-state-metrics collector: RBAC and `--resources` are derived from one list. */
 export const KSM_COLLECTOR_GROUPS: Record<KsmCollector, string> = {

@@ -4,7 +4,7 @@ import { ServiceMonitor } from '../k8s/monitoring';
 import { networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { NODE_EXPORTER_METRICS, nodeExporterRules } from '../rules/catalogue/node-exporter';
 import { nodesDashboards } from '../dashboards/catalogue/nodes';
 

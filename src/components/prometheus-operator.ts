@@ -4,7 +4,7 @@ import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { PROMETHEUS_OPERATOR_METRICS, prometheusOperatorRules } from '../rules/catalogue/prometheus-operator';
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];

@@ -3,9 +3,9 @@ import type { Construct } from 'constructs';
 import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec, type StorageSpec } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
-import type { RemoteWriteValues, StorageValues } from '../stack/values';
+import type { RemoteWriteValues, StorageValues } from '../values/stack-values';
 import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from './names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { GENERAL_METRICS, generalRules } from '../rules/catalogue/general';
 import { PROMETHEUS_METRICS, prometheusRules } from '../rules/catalogue/prometheus';
 

@@ -4,8 +4,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { FOLDER_ANNOTATION } from '../components/grafana';
-import type { ResolvedValues } from '../stack/defaults';
-import type { StackProblem } from '../stack/errors';
+import type { ResolvedValues } from '../values/defaults';
+import type { StackProblem } from '../core/problems';
 import { dashboardText, type Dashboard } from './model';
 
 /** A ConfigMap holds at most 1 MiB (etcd's object limit); client-side apply also needs room for its annotation. */

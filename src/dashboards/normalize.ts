@@ -1,5 +1,5 @@
 // Dashboards exported from Grafana (JSON), checked and normalized to the house conventions.
-import type { StackProblem } from '../stack/errors';
+import type { StackProblem } from '../core/problems';
 import { DATASOURCE, labelVariable } from './house';
 import { allPanels, type DashboardJson } from './model';
 

@@ -6,20 +6,20 @@
 // Where no receivers are expected explicitly, built-in scenarios expect what the stack's routing tree says.
 import { operatorRouting } from '../alerting/operator-routing';
 import { routeLabels } from '../analyze/routing';
-import { durationSeconds } from '../analyze/promql';
 import type { ChaosExpectation, ChaosSchedule } from '../chaos/types';
 import { isAlert, type AlertDefinition } from '../rules/types';
-import { StackError, type StackProblem } from '../stack/errors';
+import { StackError, type StackProblem } from '../core/problems';
 import type { ObservabilityStack } from '../stack/observability-stack';
-import { closestNames } from '../stack/suggest';
-import { toYaml } from '../synth/files';
-import { labelsPrometheusAdds, renderObjects } from '../synth/render';
+import { closestNames } from '../core/suggest';
+import { labelsPrometheusAdds, renderObjects } from '../model/render';
 import type { RuleGroup } from '../k8s/monitoring';
 import { drillAlertmanagerConfig } from './alertmanager';
-import type { DrillExpectation, DrillScenarioValues } from '../stack/values';
 import type { DrillScenario, DrillSetup, PlayedExpectation } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
 import { HEALTHY_STEPS, simulateContract, simulateKind } from './simulate';
+import type { DrillExpectation, DrillScenarioValues } from '../scenarios/types';
+import { durationSeconds } from '../core/durations';
+import { toYaml } from '../core/yaml';
 
 export interface DrillPlan {
   readonly setup: DrillSetup;

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { SeriesInput } from '../rules/types';
-import type { DrillExpectation } from '../stack/values';
-import { toYaml } from '../synth/files';
-import { expandSeries, parseSeries } from './series';
+import { expandSeries, parseSeries } from '../promql/series';
+import type { DrillExpectation } from '../scenarios/types';
+import { toYaml } from '../core/yaml';
 
 /** An expectation as the drill plays it: `deadline` is when (seconds after time zero) it must have fired. */
 export interface PlayedExpectation extends DrillExpectation {

@@ -1,8 +1,8 @@
 // Time scaling for drills: every duration of the rules (ranges, subqueries, offsets, `for`, intervals) divided by
 // one factor, using the PromQL syntax tree, so that an alert with `for: 15m` fires in seconds on a real Prometheus.
 import { parser } from '@prometheus-io/lezer-promql';
-import { durationSeconds } from '../analyze/promql';
 import type { Rule, RuleGroup } from '../k8s/monitoring';
+import { durationSeconds } from '../core/durations';
 
 /** The duration divided by `factor`, written back as a Prometheus duration (at least 1s; milliseconds kept). */
 export function scaleDuration(text: string, factor: number): string {

@@ -1,10 +1,11 @@
 // Built-in simulations of chaos experiments: series, in promtool's notation with 1m steps, that show what an
 // experiment does to the metrics an alert reads. The drill plays them for alerts that have no firing test case
 // of their own (users' alerts): a healthy stretch, then the experiment.
-import { comparisonThreshold, durationSeconds, vectorSelectors, type SelectorMatcher } from '../analyze/promql';
+import { comparisonThreshold, vectorSelectors, type SelectorMatcher } from '../promql/parse';
 import type { ChaosMode, ChaosSchedule } from '../chaos/types';
 import type { AlertDefinition, SeriesInput } from '../rules/types';
-import type { DrillSimulation } from '../stack/values';
+import type { DrillSimulation } from '../scenarios/types';
+import { durationSeconds } from '../core/durations';
 
 export type SimulationKind = DrillSimulation['kind'];
 

@@ -1,6 +1,6 @@
 // Secure-by-default building blocks for pods and containers.
 import { k8s } from 'cdk8s-plus-27';
-import type { ResourceAmounts, ResourceValues } from '../stack/values';
+import type { ResourceAmounts, ResourceValues } from '../core/primitives';
 
 /** The `nobody` user: every workload of the stack runs as it unless its image needs another. */
 export const NOBODY = 65534;

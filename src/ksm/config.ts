@@ -1,6 +1,6 @@
 // The CustomResourceStateMetrics config kube-state-metrics reads, its RBAC, and the checks on it.
 import type { k8s } from 'cdk8s-plus-27';
-import type { StackProblem } from '../stack/errors';
+import type { StackProblem } from '../core/problems';
 import type { CrMetric, CrStatusMonitor, CustomResourceState, ObjectPath } from './types';
 
 export const DEFAULT_PREFIX = 'kube_customresource';

@@ -1,10 +1,10 @@
 // What a CrStatusMonitor adds beyond the kube-state-metrics config: alerts (with their tests) and a dashboard.
 import { CLUSTER, dashboard, query, RowBuilder, stat, table, timeseries, type DashboardBuilder } from '../dashboards/house';
-import { durationSeconds } from '../analyze/promql';
 import { alertingRule, ruleGroup, series } from '../rules/builders';
 import type { AlertDefinition, RuleGroupDefinition } from '../rules/types';
 import { monitorMetricNames, snakeCase } from './config';
 import type { CrStatusMonitor } from './types';
+import { durationSeconds } from '../core/durations';
 
 const pascal = (text: string) => text.replace(/(^|[^A-Za-z0-9])([a-z])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
 

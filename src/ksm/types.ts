@@ -1,5 +1,5 @@
+import type { PromDuration, Severity } from '../core/primitives';
 // kube-state-metrics custom-resource-state configuration as typed values, and the CR status monitor built on it.
-import type { PromDuration, Severity } from '../stack/values';
 
 /** Path segments into an object: `['status', 'conditions']`, `'[type=Ready]'` picks a list element by field. */
 export type ObjectPath = string[];

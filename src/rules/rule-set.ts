@@ -1,7 +1,8 @@
-import type { StackProblem } from '../stack/errors';
-import type { AlertOverride, Severity } from '../stack/values';
-import { closestNames } from '../stack/suggest';
+import type { StackProblem } from '../core/problems';
+import { closestNames } from '../core/suggest';
 import { isAlert, type RuleDefinition, type RuleGroupDefinition } from './types';
+import type { AlertOverride } from './types';
+import type { Severity } from '../core/primitives';
 
 /** The groups one PrometheusRule object holds, and who owns it. */
 export interface RuleSource {

@@ -1,5 +1,5 @@
+import type { PromDuration, Severity } from '../core/primitives';
 // Rules as plain values. Components and users build them; they become PrometheusRule objects only at the edge.
-import type { PromDuration, Severity } from '../stack/values';
 
 /** One input series of a unit test, in promtool's notation: `series: 'up{job="x"}'`, `values: '1x10 0x20'`. */
 export interface SeriesInput {
@@ -79,4 +79,13 @@ export interface RuleUnitTest {
   readonly input: SeriesInput[];
   /** At each time, the alerts of that name that must be firing (by their series labels); `[]` means none. */
   readonly expect: { readonly at: PromDuration; readonly alert: string; readonly firing: Record<string, string>[] }[];
+}
+/** Changes to one alert of the catalogue, by name. */
+export interface AlertOverride {
+  readonly severity?: Severity;
+  readonly for?: PromDuration;
+  /** Added to (or replacing) the alert's labels. */
+  readonly labels?: Record<string, string>;
+  /** Added to (or replacing) the alert's annotations. */
+  readonly annotations?: Record<string, string>;
 }

@@ -1,9 +1,9 @@
 // promtool unit tests (`promtool test rules`) from the tests that alerts carry.
-import { toYaml } from '../synth/files';
 import { renderGroups } from './render';
 import type { RuleSource } from './rule-set';
-import { parsePromQL } from '../analyze/promql';
+import { parsePromQL } from '../promql/parse';
 import { isAlert, type AlertCase, type AlertDefinition, type RecordDefinition, type RuleGroupDefinition } from './types';
+import { toYaml } from '../core/yaml';
 
 export const RULES_FILE = 'rules.yaml';
 export const TESTS_FILE = 'tests.yaml';

@@ -1,5 +1,5 @@
 import type { ObservabilityStack } from './observability-stack';
-import type { StackValues } from './values';
+import type { StackValues } from '../values/stack-values';
 
 const MARKER = 'cdk8s-o11y/stack-definition';
 

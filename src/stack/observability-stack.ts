@@ -14,17 +14,19 @@ import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
 import { UserRules } from '../components/user-rules';
 import { DashboardSet } from '../dashboards/dashboard-set';
-import { loadDashboardFiles } from '../dashboards/dashboard-files';
+import { loadDashboardFiles } from '../load/dashboard-files';
 import { deliverDashboard } from '../dashboards/delivery';
 import type { Dashboard } from '../dashboards/model';
-import { loadRuleFiles } from '../rules/rule-files';
+import { loadRuleFiles } from '../load/rule-files';
 import { RuleSet } from '../rules/rule-set';
 import { addRuleObjects } from './rule-objects';
-import type { ResolvedValues } from './defaults';
-import { StackError } from './errors';
-import { resolveValues } from './resolve';
-import { checkSemantics, checkShape } from './validate';
-import type { JsonPatchOp, KubernetesObject, StackValues } from './values';
+import type { ResolvedValues } from '../values/defaults';
+import { StackError } from '../core/problems';
+import { resolveValues } from '../values/resolve';
+import { checkSemantics, checkShape } from '../values/validate';
+import type { StackValues } from '../values/stack-values';
+import type { JsonPatchOp } from '../core/json-patch';
+import type { KubernetesObject } from '../core/primitives';
 
 export interface ObservabilityStackProps {
   /** The stack's values; checked, then merged over the defaults. */

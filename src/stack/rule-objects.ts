@@ -2,7 +2,7 @@ import { PrometheusRule } from '../k8s/monitoring';
 import { renderGroups } from '../rules/render';
 import type { RuleSet } from '../rules/rule-set';
 import type { Component } from '../components/component';
-import type { ResolvedValues } from './defaults';
+import type { ResolvedValues } from '../values/defaults';
 
 /**
  * Turns the stack's rules into PrometheusRule objects, one per rule source, in the component that owns it.

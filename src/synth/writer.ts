@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GENERATED_MARKER, type OutputFile } from './files';
+import { GENERATED_MARKER, type OutputFile } from './layout';
 
 export interface WriteStats {
   readonly written: number;

@@ -3,10 +3,10 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { SECRETS_MOUNT, checkReceivers, renderReceiver, renderReceiverResource, secretsOf } from '../../src/alerting/receivers';
 import type { Receiver } from '../../src/alerting/types';
-import type { SecretKeyRef } from '../../src/stack/values';
-import { toYaml } from '../../src/synth/files';
 import { SHARED_CRDS, describeWithSharedCrds } from '../crd-schemas';
 import { runTool, testWithTool, type ToolRun } from '../tools';
+import type { SecretKeyRef } from '../../src/core/primitives';
+import { toYaml } from '../../src/core/yaml';
 
 const ref = (name: string, key: string): SecretKeyRef => ({ name, key });
 const file = (name: string, key: string) => `${SECRETS_MOUNT}/${name}/${key}`;

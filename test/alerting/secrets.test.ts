@@ -1,8 +1,8 @@
 // Credentials never reach the generated files: only Secret references and the paths Secrets are mounted at.
 import * as path from 'path';
-import { stackFiles } from '../../src/synth/files';
-import { loadStackFile } from '../../src/synth/load';
-import { renderStack } from '../../src/synth/render';
+import { stackFiles } from '../../src/synth/layout';
+import { loadStackFile } from '../../src/load/stack-file';
+import { renderStack } from '../../src/model/render';
 import { renderError } from '../helpers';
 
 describe('secrets by reference', () => {

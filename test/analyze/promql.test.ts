@@ -1,4 +1,5 @@
-import { durationSeconds, parsePromQL, type LabelSet } from '../../src/analyze/promql';
+import { parsePromQL, type LabelSet } from '../../src/promql/parse';
+import { durationSeconds } from '../../src/core/durations';
 
 function labels(expr: string): string {
   const set = parsePromQL(expr).resultLabels as LabelSet;

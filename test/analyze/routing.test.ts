@@ -102,8 +102,8 @@ describe('routing analyzer', () => {
 });
 
 describe('the routing of the teams example stack', () => {
-  const { loadStackFile } = require('../../src/synth/load');
-  const { renderStack } = require('../../src/synth/render');
+  const { loadStackFile } = require('../../src/load/stack-file');
+  const { renderStack } = require('../../src/model/render');
   const path = require('path');
   const stack = renderStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
   const config = parse((at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml']);
@@ -115,7 +115,7 @@ describe('the routing of the teams example stack', () => {
   });
 
   testWithTool('amtool', 'amtool check-config accepts the generated configuration', () => {
-    const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': require('../../src/synth/files').toYaml(config) });
+    const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': require('../../src/synth/layout').toYaml(config) });
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });
@@ -123,9 +123,9 @@ describe('the routing of the teams example stack', () => {
   testWithTool('amtool', 'amtool config routes test, on the configuration the operator merges with the team\'s AlertmanagerConfig, agrees with every declared expectation', () => {
     const { alertmanagerConfig } = require('../../src/alerting/config');
     const { operatorRouting } = require('../../src/alerting/operator-routing');
-    const resolved = require('../../src/synth/render').buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts'))).values.alertmanager;
+    const resolved = require('../../src/model/render').buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts'))).values.alertmanager;
     const merged = operatorRouting(resolved, 'monitoring');
-    const yaml = require('../../src/synth/files').toYaml(alertmanagerConfig({ ...merged, timeIntervals: resolved.timeIntervals }));
+    const yaml = require('../../src/synth/layout').toYaml(alertmanagerConfig({ ...merged, timeIntervals: resolved.timeIntervals }));
     expect(yaml).toContain('receiver: shop/shop-routing/shop-slack');
     for (const expectation of values.expectations) {
       const labels = Object.entries(expectation.labels as Record<string, string>).map(([k, v]) => `${k}=${v}`);

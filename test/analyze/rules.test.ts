@@ -34,7 +34,7 @@ describe('rule analyzer', () => {
     expect(warning).toMatchObject({ severity: 'warning', code: 'promql/unknown-metric', where: 'rules/custom-rules › checkout › CheckoutDown' });
     expect(warning.message).toContain("metric 'scrape_duration_secnds'");
     expect(warning.fix).toContain("did you mean 'scrape_duration_seconds'?");
-    const { renderStack } = require('../../src/synth/render');
+    const { renderStack } = require('../../src/model/render');
     const { defineStack } = require('../../src');
     expect(() => renderStack({ definition: defineStack(values), name: 's', source: 's.ts' }, { strict: true })).toThrow("metric 'scrape_duration_secnds'");
   });
@@ -94,7 +94,7 @@ describe('rule analyzer', () => {
   });
 
   test('the synth summary lists the warnings for the reviewer', () => {
-    const { stackFiles } = require('../../src/synth/files');
+    const { stackFiles } = require('../../src/synth/layout');
     const files = stackFiles(render(withRules([{ record: 'checkout_up', expr: 'sum(up)' }]))) as Array<{ path: string; content: string }>;
     expect(files.find((f) => f.path.endsWith('SUMMARY.md'))!.content).toContain("- `rule/record-name` rules/custom-rules › checkout › checkout_up: recording rule 'checkout_up' does not follow level:metric:operations");
   });

@@ -135,8 +135,8 @@ describe('chaos contracts', () => {
 
 describe('in-cluster verification', () => {
   const path = require('path');
-  const { loadStackFile } = require('../../src/synth/load');
-  const { buildStack, renderStack } = require('../../src/synth/render');
+  const { loadStackFile } = require('../../src/load/stack-file');
+  const { buildStack, renderStack } = require('../../src/model/render');
   const { promtoolTestFiles, testCasesOf, TESTS_FILE } = require('../../src/rules/unit-tests');
   const { runTool, testWithTool } = require('../tools');
   const file = path.resolve(__dirname, '../../stacks/chaos.ts');

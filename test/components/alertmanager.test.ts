@@ -37,8 +37,8 @@ describe('alertmanager component', () => {
 
   testWithTool('amtool', 'amtool check-config accepts the generated config of every stack in stacks/', () => {
     const path = require('path');
-    const { defaultStackFiles, loadStackFile } = require('../../src/synth/load');
-    const { renderStack } = require('../../src/synth/render');
+    const { defaultStackFiles, loadStackFile } = require('../../src/load/stack-file');
+    const { renderStack } = require('../../src/model/render');
     const stacks = [stack, ...defaultStackFiles(path.resolve(__dirname, '../../stacks')).map((f: string) => renderStack(loadStackFile(f)))];
     for (const s of stacks) {
       const yaml = (at(find(s, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml'];

@@ -1,6 +1,6 @@
-import { toYaml } from '../../src/synth/files';
 import { at, find, objectsOf, render, renderError } from '../helpers';
 import { runTool, testWithTool } from '../tools';
+import { toYaml } from '../../src/core/yaml';
 
 const shop = {
   name: 'checkout',

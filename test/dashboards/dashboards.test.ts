@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { allPanels } from '../../src/dashboards/model';
-import { stackFiles } from '../../src/synth/files';
+import { stackFiles } from '../../src/synth/layout';
 import { describeWithSharedCrds } from '../crd-schemas';
 import { at, find, render, renderError } from '../helpers';
 

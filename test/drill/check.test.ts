@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { planDrill } from '../../src/drill/plan';
 import { ObservabilityStack } from '../../src/stack/observability-stack';
-import type { StackValues } from '../../src/stack/values';
+import type { StackValues } from '../../src/values/stack-values';
 import { renderError } from '../helpers';
 
 /** The drill plan of a stack with these values. */

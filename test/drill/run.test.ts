@@ -4,12 +4,12 @@ import { operatorRouting } from '../../src/alerting/operator-routing';
 import { drillAlertmanagerConfig } from '../../src/drill/alertmanager';
 import { runScenario, type DrillScenario } from '../../src/drill/run';
 import { scaleRuleGroups } from '../../src/drill/scale';
-import { expandSeries } from '../../src/drill/series';
+import { expandSeries } from '../../src/promql/series';
 import { renderGroups } from '../../src/rules/render';
-import { toYaml } from '../../src/synth/files';
-import { loadStackFile } from '../../src/synth/load';
-import { buildStack } from '../../src/synth/render';
+import { loadStackFile } from '../../src/load/stack-file';
+import { buildStack } from '../../src/model/render';
 import { drillTest } from '../tools';
+import { toYaml } from '../../src/core/yaml';
 
 const FACTOR = 60;
 

@@ -1,10 +1,10 @@
-import { parsePromQL } from '../../src/analyze/promql';
+import { parsePromQL } from '../../src/promql/parse';
 import { scaleDuration, scaleExpression, scaleRuleGroups } from '../../src/drill/scale';
 import { defineStack } from '../../src';
 import { renderGroups } from '../../src/rules/render';
-import { toYaml } from '../../src/synth/files';
-import { buildStack } from '../../src/synth/render';
+import { buildStack } from '../../src/model/render';
 import { runTool, testWithTool } from '../tools';
+import { toYaml } from '../../src/core/yaml';
 
 describe('time scaling for drills', () => {
   test('durations are divided by the factor, never below a second', () => {
@@ -42,7 +42,7 @@ describe('time scaling for drills', () => {
 
 describe("the drill's Alertmanager configuration", () => {
   const path = require('path');
-  const { loadStackFile } = require('../../src/synth/load');
+  const { loadStackFile } = require('../../src/load/stack-file');
   const { drillAlertmanagerConfig } = require('../../src/drill/alertmanager');
   const { operatorRouting } = require('../../src/alerting/operator-routing');
   const teams = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));

@@ -1,16 +1,16 @@
 // Built-in simulations of chaos experiments, proven with the real promtool: each alert fires near the end of the
 // experiment and stays silent (even without its `for`) at the end of the healthy stretch.
 import * as path from 'path';
-import { comparisonThreshold, vectorSelectors } from '../../src/analyze/promql';
+import { comparisonThreshold, vectorSelectors } from '../../src/promql/parse';
 import type { ChaosExperiment, ChaosSchedule } from '../../src/chaos/types';
 import { HEALTHY_STEPS, simulateContract, simulateKind, simulationOf, type Simulation } from '../../src/drill/simulate';
-import { expandSeries } from '../../src/drill/series';
+import { expandSeries } from '../../src/promql/series';
 import { renderGroups } from '../../src/rules/render';
 import { isAlert, type AlertDefinition } from '../../src/rules/types';
-import { toYaml } from '../../src/synth/files';
-import { loadStackFile } from '../../src/synth/load';
-import { buildStack } from '../../src/synth/render';
+import { loadStackFile } from '../../src/load/stack-file';
+import { buildStack } from '../../src/model/render';
 import { runTool, testWithTool } from '../tools';
+import { toYaml } from '../../src/core/yaml';
 
 const stack = buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/chaos.ts')));
 stack.finalize();

@@ -2,8 +2,8 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import type { CrStatusMonitor } from '../../src/ksm/types';
 import { promtoolTestFiles, testCasesOf, TESTS_FILE } from '../../src/rules/unit-tests';
-import { loadStackFile } from '../../src/synth/load';
-import { buildStack, renderStack } from '../../src/synth/render';
+import { loadStackFile } from '../../src/load/stack-file';
+import { buildStack, renderStack } from '../../src/model/render';
 import { at, find, podTemplate, render, renderError } from '../helpers';
 import { runTool, testWithTool } from '../tools';
 

@@ -3,10 +3,10 @@ import { defineStack } from '../../src';
 import type { RuleSource } from '../../src/rules/rule-set';
 import { isAlert } from '../../src/rules/types';
 import { promtoolTestFiles, testCasesOf, TESTS_FILE } from '../../src/rules/unit-tests';
-import { toYaml } from '../../src/synth/files';
-import { buildStack } from '../../src/synth/render';
+import { buildStack } from '../../src/model/render';
 import { runTool, testWithTool } from '../tools';
 import { COMMUNITY_ALERT_NAMES } from './community-alert-names';
+import { toYaml } from '../../src/core/yaml';
 
 const stack = buildStack({ definition: defineStack({}), name: 'default', source: 'stacks/default.ts' });
 stack.finalize();

@@ -1,5 +1,5 @@
 import { StackError } from '../../src';
-import { stackFiles } from '../../src/synth/files';
+import { stackFiles } from '../../src/synth/layout';
 import { render, renderError } from '../helpers';
 
 describe('stack values are checked before anything is built', () => {

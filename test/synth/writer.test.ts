@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { stackFiles } from '../../src/synth/files';
+import { stackFiles } from '../../src/synth/layout';
 import { writeStack } from '../../src/synth/writer';
 import { render } from '../helpers';
 

@@ -1,4 +1,4 @@
-import type { ResolvedValues } from '../../stack/defaults';
+import type { ResolvedValues } from '../../values/defaults';
 
 /** What a dashboard module may read: the stack's resolved values (namespace, which components are on). */
 export interface DashboardContext {

@@ -3,9 +3,9 @@
 import { ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import { HeatmapColorMode, HeatmapColorOptionsBuilder, PanelBuilder as HeatmapPanel, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
 import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
-import { durationSeconds } from '../../analyze/promql';
 import { CLUSTER, DATASOURCE, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, timeseries } from '../house';
 import type { DashboardContext } from './context';
+import { durationSeconds } from '../../core/durations';
 
 /** The longest window of the API server's availability objective (its burn rates assume 30 days). */
 const SLO_WINDOW = '30d';

@@ -1,4 +1,4 @@
-import type { ResolvedValues } from '../../stack/defaults';
+import type { ResolvedValues } from '../../values/defaults';
 
 /** What a rule module may read to shape its rules: the stack's resolved values. */
 export interface RuleContext {

@@ -1,11 +1,11 @@
 // Checks of the drill scenarios a stack declares, at synth time like every other value: a scenario that cannot be
 // played is a mistake to fix before anyone runs a drill.
-import { durationSeconds } from '../analyze/promql';
 import type { ChaosSchedule } from '../chaos/types';
-import type { StackProblem } from '../stack/errors';
-import { closestNames } from '../stack/suggest';
-import type { DrillScenarioValues } from '../stack/values';
-import { expandSeries, parseSeries } from './series';
+import type { StackProblem } from '../core/problems';
+import { closestNames } from '../core/suggest';
+import { expandSeries, parseSeries } from '../promql/series';
+import type { DrillScenarioValues } from './types';
+import { durationSeconds } from '../core/durations';
 
 export function checkDrillScenarios(scenarios: readonly DrillScenarioValues[], schedules: readonly ChaosSchedule[], receivers: readonly string[]): StackProblem[] {
   const problems: StackProblem[] = [];

@@ -1,11 +1,11 @@
 // Dashboards a stack picks up (`grafana.dashboardFiles`): JSON exports from Grafana, and TypeScript modules.
 import * as fs from 'fs';
 import * as path from 'path';
-import { StackError, type StackProblem } from '../stack/errors';
-import { prepareModuleLoading } from '../synth/module-hooks';
-import { DashboardBuilder } from './house';
-import { buildDashboard, type DashboardJson } from './model';
-import { normalizeDashboard } from './normalize';
+import { StackError, type StackProblem } from '../core/problems';
+import { prepareModuleLoading } from './module-hooks';
+import { DashboardBuilder } from '../dashboards/house';
+import { buildDashboard, type DashboardJson } from '../dashboards/model';
+import { normalizeDashboard } from '../dashboards/normalize';
 
 function filesOf(entry: string): string[] {
   if (!fs.statSync(entry).isDirectory()) return [entry];

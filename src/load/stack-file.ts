@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isStackDefinition, type StackDefinition } from '../stack/definition';
-import { StackError } from '../stack/errors';
+import { StackError } from '../core/problems';
 import { prepareModuleLoading } from './module-hooks';
 
 export interface LoadedStack {

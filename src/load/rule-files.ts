@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { StackError, type StackProblem } from '../stack/errors';
-import { prepareModuleLoading } from '../synth/module-hooks';
-import type { Severity } from '../stack/values';
-import valuesSchema from '../stack/stack-values.schema.json';
-import type { RuleDefinition, RuleGroupDefinition } from './types';
+import { StackError, type StackProblem } from '../core/problems';
+import { prepareModuleLoading } from './module-hooks';
+import valuesSchema from '../values/stack-values.schema.json';
+import type { RuleDefinition, RuleGroupDefinition } from '../rules/types';
+import type { Severity } from '../core/primitives';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 

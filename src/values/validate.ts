@@ -1,13 +1,13 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import type { ResolvedValues } from './defaults';
-import type { StackProblem } from './errors';
-import { closestNames } from './suggest';
+import type { StackProblem } from '../core/problems';
+import { closestNames } from '../core/suggest';
 import { checkReceivers } from '../alerting/receivers';
 import { checkSchedules } from '../chaos/safety';
-import { checkDrillScenarios } from '../drill/check';
+import { checkDrillScenarios } from '../scenarios/check';
 import { checkCustomResources, checkMonitors, monitorResource } from '../ksm/config';
-import type { ResourceValues } from './values';
 import schema from './stack-values.schema.json';
+import type { ResourceValues } from '../core/primitives';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -4,7 +4,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { StackError } from '../stack/errors';
+import { StackError } from '../core/problems';
 
 let typeScriptHookInstalled = false;
 let packageAliasInstalled = false;

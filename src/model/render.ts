@@ -1,16 +1,16 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
-import type { Diagnostic } from '../analyze/diagnostic';
+import type { Diagnostic } from '../core/diagnostic';
 import { analyzeRouting, alertProfiles } from '../analyze/routing';
 import { analyzeChaosContracts } from '../analyze/chaos';
 import { analyzeDashboards } from '../analyze/dashboards';
 import { analyzeRules } from '../analyze/rules';
 import type { Dashboard } from '../dashboards/model';
-import { NAMES } from '../components/names';
-import type { ResolvedValues } from '../stack/defaults';
+import { NAMES } from '../k8s/names';
+import type { ResolvedValues } from '../values/defaults';
 import { operatorRouting } from '../alerting/operator-routing';
 import { componentOf } from '../components/component';
 import type { StackDefinition } from '../stack/definition';
-import { StackError, type StackProblem } from '../stack/errors';
+import { StackError, type StackProblem } from '../core/problems';
 import { ObservabilityStack, type RegisteredPatch } from '../stack/observability-stack';
 
 export type Manifest = Record<string, unknown> & {

@@ -7,45 +7,22 @@ import type { NodeExporterThresholds } from '../rules/catalogue/node-exporter';
 import type { KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-metrics';
 import type { KubernetesAppsThresholds } from '../rules/catalogue/kubernetes-apps';
 import type { KubernetesSystemThresholds } from '../rules/catalogue/kubernetes-system';
-import type { RuleGroupDefinition, RuleUnitTest, SeriesInput } from '../rules/types';
+import type { AlertOverride, RuleGroupDefinition, RuleUnitTest } from '../rules/types';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 import type { ChaosSchedule } from '../chaos/types';
+import type { ImageRef, KubernetesObject, PromDuration, Quantity, ResourceValues, SecretKeyRef, Severity } from '../core/primitives';
+import type { JsonPatchOp } from '../core/json-patch';
+import type { DrillValues } from '../scenarios/types';
+
+export type * from '../core/primitives';
+export type { JsonPatchOp } from '../core/json-patch';
+export type * from '../scenarios/types';
+export type { AlertOverride } from '../rules/types';
 
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
 // (stack-values.schema.json, `npm run schema`) checks a stack at synth time.
-
-/** A Kubernetes quantity, e.g. `100m`, `1`, `256Mi`. */
-export type Quantity = string;
-/** A Prometheus duration, e.g. `30s`, `15d`, `1h30m`. */
-export type PromDuration = string;
-
-export interface ResourceAmounts {
-  readonly cpu?: Quantity;
-  readonly memory?: Quantity;
-}
-
-/** Container resources. Requests are always set; limits default to memory only (CPU limits throttle). */
-export interface ResourceValues {
-  readonly requests?: ResourceAmounts;
-  readonly limits?: ResourceAmounts;
-}
-
-/** A key of a Kubernetes Secret. Credentials are only ever referenced, never written into the stack. */
-export interface SecretKeyRef {
-  /** Name of the Secret, in the stack's namespace. */
-  readonly name: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
-
-export interface ImageRef {
-  /** e.g. `quay.io/prometheus/prometheus` */
-  readonly repository?: string;
-  /** e.g. `v3.5.0`; also feeds the `app.kubernetes.io/version` label. */
-  readonly tag?: string;
-}
 
 /** Every image the stack runs, in one place. */
 export interface ImageValues {
@@ -367,9 +344,6 @@ export interface ControlPlaneValues {
   readonly thresholds?: Partial<KubernetesAppsThresholds & KubernetesSystemThresholds>;
 }
 
-/** `none` is for Watchdog and InfoInhibitor, which exist to be routed, not to page. */
-export type Severity = 'critical' | 'warning' | 'info' | 'none';
-
 export interface AlertValues {
   readonly alert: string;
   readonly expr: string;
@@ -414,14 +388,6 @@ export interface CrdValues {
   readonly paths?: string[];
 }
 
-export interface JsonPatchOp {
-  readonly op: 'add' | 'remove' | 'replace' | 'copy' | 'move' | 'test';
-  /** JSON pointer into the object, e.g. `/spec/replicas`. */
-  readonly path: string;
-  readonly value?: unknown;
-  readonly from?: string;
-}
-
 /** A JSON patch (RFC 6902) applied to one generated object. */
 export interface ObjectPatch {
   readonly kind: string;
@@ -429,28 +395,6 @@ export interface ObjectPatch {
   /** Needed only when two components generate the same kind and name. */
   readonly component?: string;
   readonly ops: JsonPatchOp[];
-}
-
-export interface KubernetesObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Record<string, string>;
-    readonly annotations?: Record<string, string>;
-  };
-  readonly [field: string]: unknown;
-}
-
-/** Changes to one alert of the catalogue, by name. */
-export interface AlertOverride {
-  readonly severity?: Severity;
-  readonly for?: PromDuration;
-  /** Added to (or replacing) the alert's labels. */
-  readonly labels?: Record<string, string>;
-  /** Added to (or replacing) the alert's annotations. */
-  readonly annotations?: Record<string, string>;
 }
 
 export interface RulesValues {
@@ -504,64 +448,6 @@ export interface ChaosValues {
   readonly pauseAll?: boolean;
   /** @default [] */
   readonly schedules?: ChaosSchedule[];
-}
-
-/** What a drill scenario must show: an alert that fires and where it goes. */
-export interface DrillExpectation {
-  readonly alert: string;
-  /** Receivers it must reach, exactly these. @default any receiver */
-  readonly receivers?: string[];
-  /** It must fire but be inhibited by another alert, reaching no receiver. @default false */
-  readonly inhibited?: boolean;
-  /** Alerts it must arrive with in one notification (grouped by the route). @default [] */
-  readonly groupedWith?: string[];
-  /** It must fire within this time after the experiment starts (`startsAt` of the scenario). */
-  readonly within?: PromDuration;
-}
-
-/** A built-in simulation: what happens to which workload, played against the metrics the expected alerts read. */
-export interface DrillSimulation {
-  readonly kind: 'pod-failure' | 'crash-loop' | 'target-down' | 'node-down' | 'memory-growth' | 'latency';
-  /** Namespace of the workload. */
-  readonly namespace: string;
-  /** Name of the workload: its pods, containers, Deployment and scrape job are named after it. */
-  readonly app: string;
-  /** Pods (for node-down: nodes). @default 4 */
-  readonly replicas?: number;
-  /** How many of them are hit. @default 1 */
-  readonly affected?: number;
-  /** latency: the seconds added to every answer. @default twice the alert's threshold */
-  readonly latencySeconds?: number;
-  /** How long it lasts; at least 30 minutes are played. @default 30 */
-  readonly minutes?: number;
-}
-
-/** A drill scenario: series a local exporter serves to a real Prometheus, and the alerts that must follow. */
-export interface DrillScenarioValues {
-  readonly name: string;
-  /**
-   * The chaos schedule this scenario plays: its contract's alerts are expected (unless `expect` is given), and the
-   * drill uses this scenario instead of a built-in simulation.
-   */
-  readonly chaos?: string;
-  /** Series in promtool's notation (`0+10x30`, `1x10 0x20`, `_`), one value per `interval`; or `simulate`. */
-  readonly series?: SeriesInput[];
-  /** A built-in simulation instead of `series` (1m steps). */
-  readonly simulate?: DrillSimulation;
-  /** Step between the values. @default "1m" */
-  readonly interval?: PromDuration;
-  /** When the experiment starts in the series: expectations' `within` counts from here. @default "0s" */
-  readonly startsAt?: PromDuration;
-  /** Required unless `chaos` names a schedule with expectations. */
-  readonly expect?: DrillExpectation[];
-}
-
-export interface DrillValues {
-  /**
-   * Scenarios `o11y drill` plays besides the built-in ones (a real node_exporter going down, the chaos contracts).
-   * @default []
-   */
-  readonly scenarios?: DrillScenarioValues[];
 }
 
 export interface StackValues {

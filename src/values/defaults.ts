@@ -11,7 +11,9 @@ import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 import type { ChaosSchedule } from '../chaos/types';
-import type { AlertOverride, DrillScenarioValues, KsmCollector, StackValues, Toleration } from './values';
+import type { KsmCollector, StackValues, Toleration } from './stack-values';
+import type { AlertOverride } from '../rules/types';
+import type { DrillScenarioValues } from '../scenarios/types';
 
 /** Images and versions: the only place they are written. */
 export const DEFAULT_IMAGES = {

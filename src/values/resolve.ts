@@ -1,5 +1,5 @@
 import { DEFAULT_VALUES, type ResolvedValues } from './defaults';
-import type { StackValues } from './values';
+import type { StackValues } from './stack-values';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

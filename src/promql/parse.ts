@@ -1,5 +1,6 @@
 // PromQL facts from the Prometheus project's own grammar (@prometheus-io/lezer-promql): syntax errors, the
 // metrics an expression selects, its range selectors, and the labels its result carries (label flow).
+import { durationSeconds } from '../core/durations';
 import { parser } from '@prometheus-io/lezer-promql';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
@@ -41,15 +42,6 @@ export interface ParsedExpression {
   readonly labelNames: string[];
   /** Undefined when the expression has syntax errors. */
   readonly resultLabels: LabelSet | undefined;
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** Seconds in a Prometheus duration like `1h30m`; NaN when it is not one. */
-export function durationSeconds(text: string): number {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)];
-  if (!parts.length || parts.map((p) => p[0]).join('') !== text) return NaN;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]], 0);
 }
 
 function children(node: SyntaxNode): SyntaxNode[] {
