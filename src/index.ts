@@ -2,7 +2,7 @@ export * from './values/stack-values';
 export { DEFAULT_IMAGES, DEFAULT_VALUES, type ResolvedValues } from './values/defaults';
 export { defineStack, isStackDefinition, type StackDefinition } from './stack/definition';
 export { StackError, type StackProblem } from './core/problems';
-export { ObservabilityStack, type ObservabilityStackProps, type RegisteredPatch } from './stack/observability-stack';
+export { ObservabilityStack, type ObservabilityStackOptions, type RegisteredPatch } from './stack/observability-stack';
 export { Component, type StackContext } from './components/component';
 export { NAMES } from './k8s/names';
 export { renderStack, buildStack, renderObjects, type RenderedStack, type RenderedObject, type Manifest } from './model/render';
@@ -17,3 +17,5 @@ export { parsePromQL, type LabelSet, type ParsedExpression } from './promql/pars
 export type { Diagnostic } from './core/diagnostic';
 export { dashboard, timeseries, stat, table, query, labelVariable, DATASOURCE, CLUSTER, DashboardBuilder, RowBuilder } from './dashboards/house';
 export type { Dashboard, DashboardJson, DashboardPanel } from './dashboards/model';
+export { loadReferencedFiles } from './load/referenced-files';
+export type { ReferencedFiles } from './values/referenced-files';

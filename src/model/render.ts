@@ -11,6 +11,7 @@ import { operatorRouting } from '../alerting/operator-routing';
 import { componentOf } from '../components/component';
 import type { StackDefinition } from '../stack/definition';
 import { StackError, type StackProblem } from '../core/problems';
+import { loadReferencedFiles } from '../load/referenced-files';
 import { ObservabilityStack, type RegisteredPatch } from '../stack/observability-stack';
 
 export type Manifest = Record<string, unknown> & {
@@ -51,7 +52,9 @@ export interface RenderInput {
 
 /** Builds the construct tree of a stack. */
 export function buildStack(input: RenderInput, app: App = new App({ outdir: 'unused' })): ObservabilityStack {
-  const stack = new ObservabilityStack(app, input.name, { values: input.definition.values, baseDir: input.baseDir });
+  const values = input.definition.values;
+  const files = loadReferencedFiles(values, input.baseDir ?? process.cwd(), values.name ?? input.name);
+  const stack = new ObservabilityStack(app, input.name, values, { files });
   input.definition.customize?.(stack);
   return stack;
 }

@@ -14,10 +14,8 @@ import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
 import { UserRules } from '../components/user-rules';
 import { DashboardSet } from '../dashboards/dashboard-set';
-import { loadDashboardFiles } from '../load/dashboard-files';
 import { deliverDashboard } from '../dashboards/delivery';
 import type { Dashboard } from '../dashboards/model';
-import { loadRuleFiles } from '../load/rule-files';
 import { RuleSet } from '../rules/rule-set';
 import { addRuleObjects } from './rule-objects';
 import type { ResolvedValues } from '../values/defaults';
@@ -27,15 +25,15 @@ import { checkSemantics, checkShape } from '../values/validate';
 import type { StackValues } from '../values/stack-values';
 import type { JsonPatchOp } from '../core/json-patch';
 import type { KubernetesObject } from '../core/primitives';
+import { NO_REFERENCED_FILES, type ReferencedFiles } from '../values/referenced-files';
 
-export interface ObservabilityStackProps {
-  /** The stack's values; checked, then merged over the defaults. */
-  readonly values: StackValues;
+export interface ObservabilityStackOptions {
   /**
-   * Folder that relative paths in the values (e.g. `crds.paths`) are resolved from: the stack file's.
-   * @default the current directory
+   * The files the values name (`rules.files`, `grafana.dashboardFiles`, `crds.paths`), read beforehand with
+   * `loadReferencedFiles` (the `o11y` CLI does this): constructors never touch the disk.
+   * @default none; values that name files are then an error
    */
-  readonly baseDir?: string;
+  readonly files?: ReferencedFiles;
 }
 
 /** A patch registered on the stack, with where it came from for error messages. */
@@ -78,11 +76,18 @@ export class ObservabilityStack extends Chart {
   private readonly context: StackContext;
   private extra?: ExtraObjects;
 
-  constructor(scope: Construct, name: string, props: ObservabilityStackProps) {
-    const shape = checkShape(props.values);
+  constructor(scope: Construct, name: string, input: StackValues = {}, options: ObservabilityStackOptions = {}) {
+    const shape = checkShape(input);
     if (!shape.wellTyped) throw new StackError(name, shape.problems);
-    const values = resolveValues(props.values, props.values.name ?? name);
+    const values = resolveValues(input, input.name ?? name);
+    const files = options.files ?? NO_REFERENCED_FILES;
     const problems = [...shape.problems, ...checkSemantics(values)];
+    if (!options.files) {
+      const named = { 'rules.files': values.rules.files, 'grafana.dashboardFiles': values.grafana.dashboardFiles, 'crds.paths': values.crds.paths };
+      for (const [field, list] of Object.entries(named)) {
+        if (list.length) problems.push({ field, message: 'names files, but none were loaded', fix: 'pass { files: loadReferencedFiles(values, stackFileFolder, name) } as the options, or synthesize with `o11y synth`' });
+      }
+    }
     if (problems.length) throw new StackError(values.name, problems);
 
     super(scope, values.name, { disableResourceNameHashes: true, labels: values.common.labels });
@@ -98,17 +103,17 @@ export class ObservabilityStack extends Chart {
     if (values.kubeStateMetrics.enabled) new KubeStateMetrics(this, this.context);
     if (values.grafana.enabled) {
       new Grafana(this, this.context);
-      for (const json of loadDashboardFiles(values.grafana.dashboardFiles, props.baseDir ?? process.cwd(), values.name)) {
+      for (const json of files.dashboards) {
         this.dashboardSet.add({ json, folder: values.grafana.dashboardFolder, component: 'grafana', origin: 'grafana.dashboardFiles' });
       }
     }
     new ControlPlane(this, this.context);
     if (values.applications.length) new Applications(this, this.context);
     if (values.chaos.schedules.length) new Chaos(this, this.context);
-    const userGroups = [...values.rules.groups, ...loadRuleFiles(values.rules.files, props.baseDir ?? process.cwd(), values.name)];
+    const userGroups = [...values.rules.groups, ...files.ruleGroups];
     if (userGroups.length) new UserRules(this, this.context, userGroups);
-    if (values.crds.paths.length) {
-      const crds = new Crds(this, this.context, props.baseDir ?? process.cwd());
+    if (files.crds.length) {
+      const crds = new Crds(this, this.context, files.crds);
       checkPluralsAgainstCrds(values, crds.plurals);
     }
 

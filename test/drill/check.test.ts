@@ -7,7 +7,7 @@ import type { StackValues } from '../../src/values/stack-values';
 import { renderError } from '../helpers';
 
 /** The drill plan of a stack with these values. */
-const planOf = (values: StackValues) => planDrill(new ObservabilityStack(new App(), 'shop', { values }), 60);
+const planOf = (values: StackValues) => planDrill(new ObservabilityStack(new App(), 'shop', values), 60);
 
 const scenario = { name: 'rollout', series: [{ series: 'up{job="api"}', values: '1x5 0x20' }], expect: [{ alert: 'TargetDown' }] };
 
