@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadStackFile } from '../src/load/stack-file';
-import { renderStack } from '../src/model/render';
+import { renderStack } from '../src/synth/pipeline';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'build', 'src', 'cli', 'main.js');

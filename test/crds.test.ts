@@ -2,7 +2,7 @@ import * as path from 'path';
 import { describeWithSharedCrds, SHARED_CRDS } from './crd-schemas';
 import { render } from './helpers';
 import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
-import { renderStack, type RenderedStack } from '../src/model/render';
+import { renderStack, type RenderedStack } from '../src/synth/pipeline';
 
 const REPO = path.resolve(__dirname, '..');
 

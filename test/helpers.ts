@@ -1,5 +1,5 @@
 import { defineStack, type ObservabilityStack, type StackValues } from '../src';
-import { renderStack, type Manifest, type RenderedObject, type RenderedStack } from '../src/model/render';
+import { renderStack, type Manifest, type RenderedObject, type RenderedStack } from '../src/synth/pipeline';
 
 /** GIVEN stack values WHEN rendered THEN the model: every object with its component. */
 export function render(values: StackValues = {}, customize?: (stack: ObservabilityStack) => void): RenderedStack {

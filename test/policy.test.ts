@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { OPERATOR_POD_SELECTORS } from '../src/k8s/names';
 import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
-import { renderStack, type Manifest, type RenderedStack } from '../src/model/render';
+import { renderStack, type Manifest, type RenderedStack } from '../src/synth/pipeline';
 import { at, podTemplate, render, type PodTemplate } from './helpers';
 
 const stacks: RenderedStack[] = [

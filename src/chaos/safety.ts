@@ -2,7 +2,9 @@
 import type { StackProblem } from '../core/problems';
 import { fireMinutes, shortestIntervalMinutes } from './cron';
 import { isOneShot, scheduleNamespace } from './schedule';
-import type { ChaosSchedule } from './types';
+import type { ChaosExperiment, ChaosSchedule } from './types';
+import { checkGoDuration, checkPromDuration } from '../core/checks';
+import { quoted } from '../core/redact';
 import { durationSeconds } from '../core/durations';
 
 /** Whether two selectors can pick the same pod: a shared namespace and no label with two different values. */
@@ -27,6 +29,38 @@ function weekTime(minute: number): string {
   const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][Math.floor(minute / 1440) % 7];
   const m = minute % 1440;
   return `${day} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')} UTC`;
+}
+
+const GO_DURATION_FIELDS = ['latency', 'jitter', 'delay'] as const;
+/** Chaos Mesh's bandwidth rate: bytes per second with a unit. */
+const RATE = /^[0-9]+(bps|kbps|mbps|gbps|tbps)$/i;
+/** StressChaos memory size: bytes with a unit, or a percentage of the memory. */
+const MEMORY_SIZE = /^([0-9]+(\.[0-9]+)?(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB|EB|EiB)?|[0-9]+(\.[0-9]+)?%)$/;
+
+/** The strings Chaos Mesh parses at injection time: durations (Go syntax), rates, sizes, percentages. */
+function checkExperiment(experiment: ChaosExperiment, at: string): StackProblem[] {
+  const problems: StackProblem[] = [];
+  const fields = experiment as unknown as Record<string, unknown>;
+  for (const key of GO_DURATION_FIELDS) {
+    const value = fields[key];
+    const problem = typeof value === 'string' ? checkGoDuration(value, `${at}.${key}`) : undefined;
+    if (problem) problems.push(problem);
+  }
+  if (experiment.kind === 'TimeChaos') {
+    const problem = checkGoDuration(experiment.timeOffset, `${at}.timeOffset`, true);
+    if (problem) problems.push(problem);
+  }
+  if (experiment.kind === 'NetworkChaos' && experiment.action === 'delay' && experiment.correlation !== undefined) {
+    const c = Number(experiment.correlation);
+    if (experiment.correlation.trim() === '' || !(c >= 0 && c <= 100)) problems.push({ field: `${at}.correlation`, message: `${quoted(experiment.correlation)} is not a percentage`, fix: "write a number from 0 to 100, e.g. '25'" });
+  }
+  if (experiment.kind === 'NetworkChaos' && experiment.action === 'bandwidth' && !RATE.test(experiment.rate)) {
+    problems.push({ field: `${at}.rate`, message: `${quoted(experiment.rate)} is not a rate`, fix: 'write bytes per second with a unit, no space: bps, kbps, mbps, gbps or tbps, e.g. 1mbps' });
+  }
+  if (experiment.kind === 'StressChaos' && experiment.memory?.size !== undefined && !MEMORY_SIZE.test(experiment.memory.size)) {
+    problems.push({ field: `${at}.memory.size`, message: `${quoted(experiment.memory.size)} is not a memory size`, fix: 'write a size like 256MB or 1GiB, or a share of the memory like 25%' });
+  }
+  return problems;
 }
 
 export function checkSchedules(schedules: readonly ChaosSchedule[], stackNamespace: string, field = 'chaos.schedules'): StackProblem[] {
@@ -55,15 +89,22 @@ export function checkSchedules(schedules: readonly ChaosSchedule[], stackNamespa
       if (!ok) problem(`mode ${s.mode.mode} needs a value ${percent ? 'in (0, 100]' : 'of at least 1 pod'}, got ${s.mode.value}`, percent ? 'give a percentage' : 'give a number of pods');
     }
 
+    problems.push(...checkExperiment(s.experiment, `${field}[${i}].experiment`));
+    (s.expects ?? []).forEach((e, j) => {
+      const within = checkPromDuration(e.within, `${field}[${i}].expects[${j}].within`);
+      if (within) problems.push(within);
+    });
+    const durationProblem = checkPromDuration(s.duration, `${field}[${i}].duration`);
+    if (durationProblem) problems.push(durationProblem);
+
     const fires = fireMinutes(s.schedule);
     if (!fires) {
-      problem(`'${s.schedule}' is not a schedule`, 'write 5 cron fields (minute hour day month weekday) or @every 30m, @hourly, @daily, @weekly');
+      problems.push({ field: `${field}[${i}].schedule`, message: `${quoted(s.schedule)} is not a schedule`, fix: 'write 5 cron fields (minute hour day month weekday) or @every 30m, @hourly, @daily, @weekly' });
       return;
     }
     if (!isOneShot(s.experiment)) {
       if (!s.duration) problem(`a ${s.experiment.kind} without duration stays injected until deleted, and blocks later runs`, 'set duration, e.g. 5m');
-      else if (Number.isNaN(durationSeconds(s.duration))) problem(`duration '${s.duration}' is not a duration`, 'write it like 30s, 5m or 1h');
-      else {
+      else if (!durationProblem) {
         const interval = shortestIntervalMinutes(fires);
         if (durationSeconds(s.duration) / 60 > interval) problem(`duration ${s.duration} is longer than the ${interval} minutes between two runs`, 'shorten the duration or run less often');
       }

@@ -2,7 +2,7 @@
 import type { ChaosExperiment, ChaosSchedule } from './types';
 
 /** The key under which a Schedule holds the spec of its kind. */
-const TEMPLATE_KEY: Record<ChaosExperiment['kind'], string> = {
+export const TEMPLATE_KEY: Record<ChaosExperiment['kind'], string> = {
   PodChaos: 'podChaos', NetworkChaos: 'networkChaos', DNSChaos: 'dnsChaos', StressChaos: 'stressChaos',
   HTTPChaos: 'httpChaos', IOChaos: 'ioChaos', TimeChaos: 'timeChaos',
 };

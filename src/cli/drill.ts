@@ -3,7 +3,8 @@ import { planDrill } from '../drill/plan';
 import { DrillAborted, runScenarios, type DrillResult } from '../drill/run';
 import { StackError } from '../core/problems';
 import { loadStackFile } from '../load/stack-file';
-import { buildStack } from '../model/render';
+import { analyzeModel } from '../analyze/model';
+import { buildStack, modelOf, throwOnErrors } from '../synth/pipeline';
 import { stackFilesFor } from './stacks';
 
 export interface DrillOptions {
@@ -45,10 +46,12 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
   const results: DrillResult[] = [];
   try {
     for (const file of stackFilesFor(args)) {
-      const stack = buildStack(loadStackFile(file));
-      const plan = planDrill(stack, factor, timeout * 1000);
+      const loaded = loadStackFile(file);
+      const model = modelOf(buildStack(loaded), loaded);
+      throwOnErrors(model.name, analyzeModel(model));
+      const plan = planDrill(model, factor, timeout * 1000);
       if (!options.json) {
-        console.log(`stack ${stack.values.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s)`);
+        console.log(`stack ${model.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s)`);
         for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
       }
       const setup = { ...plan.setup, signal: interrupt.signal };

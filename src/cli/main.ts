@@ -1,18 +1,32 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { StackError } from '../core/problems';
+import { OutputError } from '../synth/write-errors';
 import { listCommand } from './list';
 import { synthCommand } from './synth';
 import { testCommand } from './test';
 import { drillCommand, type DrillOptions } from './drill';
 
-/** Runs a command; input errors print their message (no stack trace) and exit 1. */
-function run(action: () => void): void {
+/** An error of the operating system (EACCES, ENOSPC, ...) that no writer turned into an OutputError. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  // Not `instanceof Error`: errors of Node's own fs come from another realm under test runners.
+  const e = error as Partial<NodeJS.ErrnoException> | null;
+  return typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.syscall === 'string' && typeof e.message === 'string';
+}
+
+/** Runs a command; input and output errors print their message (no stack trace) and exit 1. */
+export function run(action: () => void): void {
   try {
     action();
   } catch (error) {
     if (error instanceof StackError) {
       console.error(`o11y: ${error.message}\nnothing was written.`);
+    } else if (error instanceof OutputError) {
+      // Names the path, what went wrong and what was (not) written.
+      console.error(`o11y: ${error.message}`);
+    } else if (isSystemError(error)) {
+      console.error(`o11y: file-system error: ${error.message}. Set O11Y_DEBUG=1 for the stack trace.`);
+      if (process.env.O11Y_DEBUG) console.error(error);
     } else {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`o11y: internal error: ${message}\nnothing was written. Set O11Y_DEBUG=1 for the stack trace and report it.`);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StackError } from '../core/problems';
-import { renderStack, type RenderedStack, type RenderOptions } from '../model/render';
+import { renderStack, type RenderedStack, type RenderOptions } from '../synth/pipeline';
 import { defaultStackFiles, loadStackFile } from '../load/stack-file';
 
 /** The default stack shipped with the package, used when the project has no stacks/ folder. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stackFiles, stackStream } from '../synth/layout';
 import { writeStack } from '../synth/writer';
+import { OutputError } from '../synth/write-errors';
 import { printWarnings, renderStacks, stackFilesFor } from './stacks';
 
 export interface SynthOptions {
@@ -17,8 +18,17 @@ export function synthCommand(args: string[], options: SynthOptions): void {
   const laidOut = stacks.map((stack) => ({ stack, files: stackFiles(stack) }));
 
   const totals = { objects: 0, files: 0, written: 0, unchanged: 0, removed: 0 };
-  for (const { stack, files } of laidOut) {
-    const stats = writeStack(options.out, stack.name, files);
+  for (const [index, { stack, files }] of laidOut.entries()) {
+    let stats;
+    try {
+      stats = writeStack(options.out, stack.name, files);
+    } catch (error) {
+      // Which stacks this synth wrote and which not: each stack folder is replaced as a whole, or not at all.
+      if (error instanceof OutputError && laidOut.length > 1) {
+        throw error.withStacks(laidOut.slice(0, index).map((s) => s.stack.name), laidOut.slice(index).map((s) => s.stack.name));
+      }
+      throw error;
+    }
     totals.objects += stack.objects.length;
     totals.files += files.length;
     totals.written += stats.written;

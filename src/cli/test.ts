@@ -1,9 +1,10 @@
 import { PromtoolMissingError, runPromtoolTests } from '../rules/promtool';
 import { testCasesOf, type PromtoolTestCase } from '../rules/unit-tests';
 import { StackError } from '../core/problems';
-import type { ObservabilityStack } from '../stack/observability-stack';
 import { loadStackFile } from '../load/stack-file';
-import { analyzeStack, buildStack } from '../model/render';
+import { analyzeModel } from '../analyze/model';
+import type { StackModel } from '../model/stack-model';
+import { buildStack, modelOf, throwOnErrors } from '../synth/pipeline';
 import { stackFilesFor } from './stacks';
 
 /** Components whose rules the user wrote (the rest come from the catalogue). */
@@ -14,14 +15,14 @@ export interface TestOptions {
   readonly catalogue?: boolean;
 }
 
-function casesOf(stack: ObservabilityStack, options: TestOptions): PromtoolTestCase[] {
-  const declared = stack.values.rules.tests.map((t) => ({
+function casesOf(model: StackModel, options: TestOptions): PromtoolTestCase[] {
+  const declared = model.values.rules.tests.map((t) => ({
     name: t.name,
     interval: t.interval,
     input: t.input,
     checks: t.expect.map((e) => ({ at: e.at, alert: e.alert, expect: e.firing })),
   }));
-  const sources = stack.rules.effective().filter((s) => options.catalogue || USER_RULE_COMPONENTS.has(s.component));
+  const sources = model.rules.filter((s) => options.catalogue || USER_RULE_COMPONENTS.has(s.component));
   return [...declared, ...sources.flatMap((s) => testCasesOf(s.groups))];
 }
 
@@ -31,21 +32,21 @@ export function testCommand(args: string[], options: TestOptions): void {
   let passed = 0;
   for (const file of stackFilesFor(args)) {
     const loaded = loadStackFile(file);
-    const stack = buildStack(loaded);
-    const errors = analyzeStack(stack).diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new StackError(stack.values.name, errors.map((d) => ({ field: d.where, message: d.message, fix: d.fix })));
-    const cases = casesOf(stack, options);
-    const known = new Set(stack.rules.effective().flatMap((s) => s.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])))));
+    // The tests run against the rules as written: patches and customize steps included.
+    const model = modelOf(buildStack(loaded), loaded);
+    throwOnErrors(model.name, analyzeModel(model));
+    const cases = casesOf(model, options);
+    const known = new Set(model.rules.flatMap((s) => s.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])))));
     for (const c of cases) {
       const unknown = c.checks.find((check) => !known.has(check.alert));
-      if (unknown) throw new StackError(stack.values.name, [{ field: `rules.tests › ${c.name}`, message: `checks alert '${unknown.alert}', which the stack does not define` }]);
+      if (unknown) throw new StackError(model.name, [{ field: `rules.tests › ${c.name}`, message: `checks alert '${unknown.alert}', which the stack does not define` }]);
     }
-    console.log(`stack ${stack.values.name} (${loaded.source}): ${cases.length} rule test${cases.length === 1 ? '' : 's'}`);
+    console.log(`stack ${model.name} (${loaded.source}): ${cases.length} rule test${cases.length === 1 ? '' : 's'}`);
     let results;
     try {
-      results = runPromtoolTests(stack.rules.effective(), cases, stack.values.prometheus.evaluationInterval);
+      results = runPromtoolTests(model.rules, cases, model.prometheus?.evaluationInterval ?? '30s');
     } catch (error) {
-      if (error instanceof PromtoolMissingError) throw new StackError(stack.values.name, [{ field: 'o11y test', message: error.message }]);
+      if (error instanceof PromtoolMissingError) throw new StackError(model.name, [{ field: 'o11y test', message: error.message }]);
       throw error;
     }
     for (const result of results) {

@@ -1,36 +1,156 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { ApiObject } from 'cdk8s';
-import { alertmanagerConfig, teamConfigSpec } from '../alerting/config';
+import { ApiObject, Lazy } from 'cdk8s';
+import { alertmanagerConfig, teamConfigSpec, type RoutingValues } from '../alerting/config';
 import { teamConfigName } from '../alerting/operator-routing';
-import { secretsOf } from '../alerting/receivers';
+import { checkReceivers, secretsOf } from '../alerting/receivers';
+import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
+import { OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type StorageValues } from './operator-managed';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { spreadOverNodes, storageSpec } from './prometheus';
-import { ALERTMANAGER_METRICS, alertmanagerRules } from '../rules/catalogue/alertmanager';
+import { ALERTMANAGER_METRICS, DEFAULT_ALERTMANAGER_THRESHOLDS, alertmanagerRules, type AlertmanagerThresholds } from '../rules/catalogue/alertmanager';
+import { alertmanagerOverview } from '../dashboards/catalogue/monitoring';
+import { StackError } from '../core/problems';
+import type { ResourceValues } from '../core/primitives';
 import { toYaml } from '../core/yaml';
 
-/** The Alertmanager custom resource, its configuration Secret, Service, self-monitoring and policies. */
+export interface AlertmanagerValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<AlertmanagerThresholds>;
+  /** @default 3 */
+  readonly replicas?: number;
+  /** @default "120h" */
+  readonly retention?: string;
+  readonly storage?: StorageValues;
+  readonly resources?: ResourceValues;
+  readonly externalUrl?: string;
+  /**
+   * Receivers of the global configuration; credentials are Secret references (in the stack namespace).
+   * @default [{ "name": "null", "type": "null" }]
+   */
+  readonly receivers?: Receiver[];
+  /**
+   * The routing tree; its receiver takes what no child route takes.
+   * @default everything to "null", grouped by namespace; Watchdog and InfoInhibitor to "null" explicitly
+   */
+  readonly route?: Route;
+  /**
+   * @default critical inhibits warning and info, warning inhibits info (same alert and namespace); InfoInhibitor inhibits info
+   */
+  readonly inhibitRules?: InhibitRule[];
+  /** @default [] */
+  readonly timeIntervals?: TimeInterval[];
+  /**
+   * Alerts that may reach only the null receiver on purpose.
+   * @default ["Watchdog", "InfoInhibitor"]
+   */
+  readonly intentionallyUnrouted?: string[];
+  /**
+   * "An alert with these labels goes to these receivers": checked at every synth.
+   * @default []
+   */
+  readonly expectations?: RoutingExpectation[];
+  /**
+   * Teams' own routing, delivered as AlertmanagerConfig resources in their namespaces.
+   * @default []
+   */
+  readonly teams?: TeamRouting[];
+  /**
+   * How the operator scopes team routes: `OnNamespace` adds `namespace="<team namespace>"` to each team's route.
+   * @default "OnNamespace"
+   */
+  readonly teamMatcherStrategy?: 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None';
+}
+
+export const ALERTMANAGER_DEFAULTS = {
+  enabled: true,
+  replicas: 3,
+  retention: '120h',
+  resources: { requests: { cpu: '10m', memory: '50Mi' }, limits: { memory: '100Mi' } },
+  thresholds: DEFAULT_ALERTMANAGER_THRESHOLDS,
+  receivers: [{ name: 'null', type: 'null' }] as Receiver[],
+  route: {
+    receiver: 'null',
+    groupBy: ['namespace'],
+    groupWait: '30s',
+    groupInterval: '5m',
+    repeatInterval: '12h',
+    routes: [
+      { receiver: 'null', matchers: ['alertname="Watchdog"'] },
+      { receiver: 'null', matchers: ['alertname="InfoInhibitor"'] },
+    ],
+  } as Route,
+  inhibitRules: [
+    { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity=~"warning|info"'], equal: ['namespace', 'alertname'] },
+    { sourceMatchers: ['severity="warning"'], targetMatchers: ['severity="info"'], equal: ['namespace', 'alertname'] },
+    { sourceMatchers: ['alertname="InfoInhibitor"'], targetMatchers: ['severity="info"'], equal: ['namespace'] },
+  ] as InhibitRule[],
+  timeIntervals: [] as TimeInterval[],
+  intentionallyUnrouted: ['Watchdog', 'InfoInhibitor'],
+  expectations: [] as RoutingExpectation[],
+  teams: [] as TeamRouting[],
+  teamMatcherStrategy: 'OnNamespace' as 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None',
+} satisfies AlertmanagerValues;
+
+/** AlertmanagerValues with every default filled in. */
+export type ResolvedAlertmanagerValues = WithDefaults<AlertmanagerValues, typeof ALERTMANAGER_DEFAULTS>;
+
+/** `expectations` are checked against the routing by the analyzers; the component does not read them. */
+export interface AlertmanagerProps extends ComponentProps, Omit<ResolvedAlertmanagerValues, 'enabled' | 'expectations'> {
+  readonly image: Image;
+}
+
+/** Every receiver a route or its children name, depth first. */
+function receiversOf(route: Route): string[] {
+  return [route.receiver, ...(route.routes ?? []).flatMap(receiversOf)];
+}
+
+/**
+ * The Alertmanager custom resource, its configuration Secret, Service, self-monitoring and policies.
+ * The configuration is rendered at synth: receivers and routes added after the constructor reach it.
+ */
 export class Alertmanager extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'alertmanager', context);
-    const v = this.values.alertmanager;
-    const image = this.values.common.images.alertmanager;
+  /** Name of its Service: where Prometheus sends alerts. */
+  readonly serviceName: string = NAMES.alertmanager;
+  /** Namespace of its Service. */
+  readonly serviceNamespace: string;
+  readonly replicas: number;
+  /** Alerts that may reach only the null receiver on purpose. */
+  readonly intentionallyUnrouted: readonly string[];
+  private readonly receiverList: Receiver[];
+  private readonly baseRoute: Route;
+  private readonly addedRoutes: Route[] = [];
+  private readonly inhibitRules: readonly InhibitRule[];
+  private readonly timeIntervals: readonly TimeInterval[];
+
+  constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    super(scope, id, props);
+    this.serviceNamespace = this.namespace;
+    this.replicas = props.replicas;
+    this.intentionallyUnrouted = [...props.intentionallyUnrouted];
+    this.receiverList = [...props.receivers];
+    this.baseRoute = props.route;
+    this.inhibitRules = props.inhibitRules;
+    this.timeIntervals = props.timeIntervals;
+    const image = props.image;
     const name = NAMES.alertmanager;
     const meta = { name, namespace: this.namespace, labels: this.labels('alertmanager', 'alert-router', image) };
     const selector = OPERATOR_POD_SELECTORS.alertmanager;
-    const secrets = secretsOf(v.receivers);
     this.declareMetrics(ALERTMANAGER_METRICS);
-    this.addRules('alertmanager-main-rules', alertmanagerRules(v.thresholds, context));
+    this.addRules('alertmanager-main-rules', alertmanagerRules(props.thresholds, this.namespace));
+    this.addDashboards('Monitoring', [alertmanagerOverview({ namespace: this.namespace, replicas: props.replicas })]);
+    this.node.addValidation({ validate: () => this.unknownReceivers() });
 
     serviceAccount(this, meta, false);
     new k8s.KubeSecret(this, `Secret-${NAMES.alertmanagerConfigSecret}`, {
       metadata: { ...meta, name: NAMES.alertmanagerConfigSecret },
       type: 'Opaque',
-      stringData: { 'alertmanager.yaml': toYaml(alertmanagerConfig(v)) },
+      stringData: { 'alertmanager.yaml': Lazy.any({ produce: () => toYaml(alertmanagerConfig(this.routing)) }) },
     });
 
     new AlertmanagerResource(this, `Alertmanager-${NAMES.alertmanagerCr}`, {
@@ -38,24 +158,24 @@ export class Alertmanager extends Component {
       spec: {
         image: this.image(image),
         version: image.tag,
-        replicas: v.replicas,
+        replicas: props.replicas,
         serviceAccountName: name,
         configSecret: NAMES.alertmanagerConfigSecret,
         // Receivers read their credentials from these, mounted under /etc/alertmanager/secrets/<name>/.
-        ...(secrets.length ? { secrets } : {}),
-        ...(v.teams.length
+        secrets: Lazy.any({ produce: () => (secretsOf(this.receiverList).length ? secretsOf(this.receiverList) : undefined) }),
+        ...(props.teams.length
           ? {
-              alertmanagerConfigSelector: { matchLabels: { 'app.kubernetes.io/instance': this.values.name, 'app.kubernetes.io/part-of': 'cdk8s-o11y' } },
+              alertmanagerConfigSelector: { matchLabels: { 'app.kubernetes.io/instance': this.instance, 'app.kubernetes.io/part-of': 'cdk8s-o11y' } },
               alertmanagerConfigNamespaceSelector: {},
-              alertmanagerConfigMatcherStrategy: { type: v.teamMatcherStrategy },
+              alertmanagerConfigMatcherStrategy: { type: props.teamMatcherStrategy },
             }
           : {}),
         podMetadata: { labels: meta.labels },
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } },
-        resources: plainResources(v.resources),
-        retention: v.retention,
-        ...(v.storage ? { storage: storageSpec(v.storage) } : {}),
-        ...(v.externalUrl ? { externalUrl: v.externalUrl } : {}),
+        securityContext: OPERATOR_POD_SECURITY,
+        resources: plainResources(props.resources),
+        retention: props.retention,
+        ...(props.storage ? { storage: storageSpec(props.storage) } : {}),
+        ...(props.externalUrl ? { externalUrl: props.externalUrl } : {}),
         nodeSelector: { 'kubernetes.io/os': 'linux' },
         affinity: spreadOverNodes(selector),
       },
@@ -69,7 +189,7 @@ export class Alertmanager extends Component {
         endpoints: [{ port: 'web' }, { port: 'reloader-web' }],
       },
     });
-    for (const team of v.teams) {
+    for (const team of props.teams) {
       new ApiObject(this, `AlertmanagerConfig-${team.namespace}`, {
         apiVersion: 'monitoring.coreos.com/v1alpha1',
         kind: 'AlertmanagerConfig',
@@ -77,12 +197,59 @@ export class Alertmanager extends Component {
         spec: teamConfigSpec(team),
       });
     }
-    if (v.replicas > 1) podDisruptionBudget(this, meta, selector);
+    if (props.replicas > 1) podDisruptionBudget(this, meta, selector);
     networkPolicy(this, meta, selector, [
       { fromPods: [OPERATOR_POD_SELECTORS.prometheus, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9093 }] },
       { fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] },
       // Cluster gossip between the replicas.
       { fromPods: [selector], ports: [{ port: 9094 }, { port: 9094, protocol: 'UDP' }] },
     ]);
+  }
+
+  /**
+   * Adds a receiver to the global configuration. Its credentials are Secret references, like in the values; a
+   * receiver whose name is taken, or with what looks like a credential in a plain field, is rejected.
+   */
+  addReceiver(receiver: Receiver): void {
+    const field = `alertmanager.addReceiver('${receiver.name}')`;
+    if (this.receiverList.some((r) => r.name === receiver.name)) {
+      throw new StackError(this.instance, [{
+        field,
+        message: `a receiver named '${receiver.name}' already exists (receivers: ${this.receiverList.map((r) => r.name).join(', ')})`,
+        fix: 'give every receiver its own name, or route to the existing one with addRoute',
+      }]);
+    }
+    const problems = checkReceivers([receiver], field);
+    if (problems.length) throw new StackError(this.instance, problems);
+    this.receiverList.push(receiver);
+  }
+
+  /**
+   * Adds a child route to the routing tree, after the routes already there. Every receiver it names must exist by
+   * synth (from the values or `addReceiver`).
+   */
+  addRoute(route: Route): void {
+    this.addedRoutes.push(route);
+  }
+
+  /** The receivers of the global configuration, those added included. */
+  get receivers(): Receiver[] {
+    return [...this.receiverList];
+  }
+
+  /** The routing tree, with the routes added by `addRoute` as its last children. */
+  get route(): Route {
+    return this.addedRoutes.length ? { ...this.baseRoute, routes: [...(this.baseRoute.routes ?? []), ...this.addedRoutes] } : this.baseRoute;
+  }
+
+  /** What the configuration Secret holds. */
+  get routing(): RoutingValues {
+    return { receivers: this.receivers, route: this.route, inhibitRules: this.inhibitRules, timeIntervals: this.timeIntervals };
+  }
+
+  private unknownReceivers(): string[] {
+    const known = new Set(this.receiverList.map((r) => r.name));
+    return this.addedRoutes.flatMap(receiversOf).filter((name, i, all) => !known.has(name) && all.indexOf(name) === i)
+      .map((name) => `a route added with addRoute names receiver '${name}', which does not exist (receivers: ${[...known].join(', ')}); add it with addReceiver`);
   }
 }

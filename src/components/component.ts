@@ -1,13 +1,46 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { containerResources, containerSecurityContext, podSecurityContext } from '../k8s/pod';
-import type { DashboardSet } from '../dashboards/dashboard-set';
-import { buildDashboard } from '../dashboards/model';
+import { DashboardSet } from '../dashboards/dashboard-set';
+import { buildDashboard, type Dashboard } from '../dashboards/model';
 import type { DashboardBuilder } from '../dashboards/house';
-import type { RuleSet } from '../rules/rule-set';
+import { RuleSet, type RuleSource } from '../rules/rule-set';
 import type { RuleGroupDefinition } from '../rules/types';
-import type { ResolvedValues } from '../values/defaults';
 import type { ImageRef, ResourceValues } from '../core/primitives';
+
+/** An image with both parts known, as the stack resolves every image. */
+export type Image = Required<ImageRef>;
+
+/** `true` and `false` of a defaults object read as boolean: a default is not the only value a prop may take. */
+type WidenBooleans<T> = T extends boolean ? boolean : T extends object ? { [K in keyof T]: WidenBooleans<T[K]> } : T;
+
+/** A component's values type with its defaults filled in (what the stack resolves): `Values & typeof DEFAULTS`. */
+export type WithDefaults<Values, Defaults> = Values & WidenBooleans<Defaults>;
+
+/** The facts of the stack every component shares: kube-prometheus' `common` block, as far as components read it. */
+export interface StackCommon {
+  /** Namespace of the stack: every namespaced object of a component is in it. */
+  readonly namespace: string;
+  /** Name of the stack: the `app.kubernetes.io/instance` label of every object, and the stack named in errors. */
+  readonly instance: string;
+  /** @default "IfNotPresent" */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+/** What every component gets, besides its own values and the constructs it wires to. */
+export interface ComponentProps {
+  readonly common: StackCommon;
+  /**
+   * Where the component puts its rules; the stack renders them into PrometheusRule objects at synth.
+   * @default a RuleSet of this component alone
+   */
+  readonly rules?: RuleSet;
+  /**
+   * Where the component puts its dashboards; the stack delivers them to Grafana at synth.
+   * @default a DashboardSet of this component alone
+   */
+  readonly dashboards?: DashboardSet;
+}
 
 /** A container as components describe it; the secure defaults are added by `Component.container`. */
 export type ContainerProps = Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'resources'> & {
@@ -25,35 +58,44 @@ export interface PodProps {
   readonly spec?: Omit<k8s.PodSpec, 'containers'>;
 }
 
-/** What every component reads from its stack. */
-export interface StackContext {
-  readonly values: ResolvedValues;
-  readonly namespace: string;
-  /** Where components put their rules; the stack renders them into PrometheusRule objects. */
-  readonly rules: RuleSet;
-  /** Where components put their dashboards; the stack delivers them to Grafana. */
-  readonly dashboards: DashboardSet;
-}
-
 /**
- * One part of the stack that owns its whole slice (workload, RBAC, Service, monitors, policies).
- * Its id is its folder under dist/<stack>/, so ids are a public contract.
+ * One part of the stack that owns its whole slice (workload, RBAC, Service, monitors, policies, rules, dashboards,
+ * the metric names it produces). Its id is its folder under dist/<stack>/, so ids are a public contract.
  */
 export abstract class Component extends Construct {
+  /** The component's id: its folder under dist/<stack>/. */
   readonly componentName: string;
-  protected readonly values: ResolvedValues;
   protected readonly namespace: string;
+  /** Name of the stack (the `app.kubernetes.io/instance` label). */
+  protected readonly instance: string;
+  private readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   private readonly ruleSet: RuleSet;
   private readonly dashboardSet: DashboardSet;
   private readonly metricNames = new Set<string>();
 
-  constructor(scope: Construct, componentName: string, context: StackContext) {
-    super(scope, componentName);
-    this.componentName = componentName;
-    this.values = context.values;
-    this.namespace = context.namespace;
-    this.ruleSet = context.rules;
-    this.dashboardSet = context.dashboards;
+  constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id);
+    this.componentName = id;
+    this.namespace = props.common.namespace;
+    this.instance = props.common.instance;
+    this.imagePullPolicy = props.common.imagePullPolicy ?? 'IfNotPresent';
+    this.ruleSet = props.rules ?? new RuleSet({ disable: [], overrides: {}, extraLabels: {} });
+    this.dashboardSet = props.dashboards ?? new DashboardSet();
+  }
+
+  /** The metric names this component's targets expose: its entry in the stack's metric catalogue. */
+  get metrics(): string[] {
+    return [...this.metricNames].sort();
+  }
+
+  /** The rule sources this component brings, with the rule set's disables and overrides applied. */
+  get ruleSources(): RuleSource[] {
+    return this.ruleSet.effective().filter((s) => s.component === this.componentName);
+  }
+
+  /** The dashboards this component brings. */
+  get dashboards(): Dashboard[] {
+    return this.dashboardSet.all().filter((d) => d.component === this.componentName);
   }
 
   /** Dashboards this component brings, into a Grafana folder. */
@@ -61,9 +103,9 @@ export abstract class Component extends Construct {
     for (const builder of builders) this.dashboardSet.add({ json: buildDashboard(builder), folder, component: this.componentName, origin: 'built-in' });
   }
 
-  /** The metric names this component's targets expose: its entry in the stack's metric catalogue. */
-  get metrics(): string[] {
-    return [...this.metricNames].sort();
+  /** A dashboard built at synth, for one that shows wiring done after the constructor (e.g. `sendAlertsTo`). */
+  protected addDashboardAtSynth(folder: string, build: () => DashboardBuilder): void {
+    this.dashboardSet.add(() => ({ json: buildDashboard(build()), folder, component: this.componentName, origin: 'built-in' }));
   }
 
   protected declareMetrics(names: readonly string[]): void {
@@ -77,7 +119,7 @@ export abstract class Component extends Construct {
 
   /** The labels that select the pods of `name`: stable across upgrades, so never the version. */
   protected selectorLabels(name: string): Record<string, string> {
-    return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.values.name };
+    return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.instance };
   }
 
   /** The conventional `app.kubernetes.io/*` labels of an object of this component. */
@@ -91,7 +133,7 @@ export abstract class Component extends Construct {
     };
   }
 
-  protected image(ref: ImageRef): string {
+  protected image(ref: Image): string {
     return `${ref.repository}:${ref.tag}`;
   }
 
@@ -99,7 +141,7 @@ export abstract class Component extends Construct {
   protected container(props: ContainerProps): k8s.Container {
     return {
       ...props,
-      imagePullPolicy: this.values.common.imagePullPolicy,
+      imagePullPolicy: this.imagePullPolicy,
       resources: containerResources(props.resources),
       securityContext: containerSecurityContext(),
     };

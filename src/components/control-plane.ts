@@ -1,11 +1,85 @@
 import type { Construct } from 'constructs';
 import { ServiceMonitor, type Endpoint } from '../k8s/monitoring';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps, type WithDefaults } from './component';
+import type { KubeStateMetrics } from './kube-state-metrics';
+import type { Prometheus } from './prometheus';
 import { SERVICE_ACCOUNT_CA, SERVICE_ACCOUNT_TOKEN } from '../k8s/names';
-import { KUBERNETES_APPS_METRICS, kubernetesAppsRules } from '../rules/catalogue/kubernetes-apps';
-import { KUBERNETES_SYSTEM_METRICS, kubernetesSystemRules } from '../rules/catalogue/kubernetes-system';
+import {
+  DEFAULT_KUBERNETES_APPS_THRESHOLDS, KUBERNETES_APPS_METRICS, kubernetesAppsRules, type KubernetesAppsThresholds,
+} from '../rules/catalogue/kubernetes-apps';
+import {
+  DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS, KUBERNETES_SYSTEM_METRICS, kubernetesSystemRules, type KubernetesSystemThresholds,
+} from '../rules/catalogue/kubernetes-system';
 import { kubernetesDashboards } from '../dashboards/catalogue/kubernetes';
 import { kubernetesSystemDashboards } from '../dashboards/catalogue/kubernetes-system';
+
+export interface KubeletMonitorValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Scrape cAdvisor at `/metrics/cadvisor`. @default true */
+  readonly cadvisor?: boolean;
+  /** Scrape `/metrics/probes`. @default true */
+  readonly probes?: boolean;
+}
+
+export interface ServiceMonitorToggle {
+  /** @default true */
+  readonly enabled?: boolean;
+}
+
+export interface CoreDnsMonitorValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default "kube-system" */
+  readonly namespace?: string;
+  /** Labels of the CoreDNS Service. @default { "k8s-app": "kube-dns" } */
+  readonly selector?: Record<string, string>;
+  /** @default "metrics" */
+  readonly port?: string;
+}
+
+export interface ControlPlaneValues {
+  readonly kubelet?: KubeletMonitorValues;
+  readonly apiserver?: ServiceMonitorToggle;
+  readonly coreDns?: CoreDnsMonitorValues;
+  /** kube-scheduler (kube-system, Service labeled `app.kubernetes.io/name: kube-scheduler`); off on managed clusters. */
+  readonly kubeScheduler?: ServiceMonitorToggle;
+  /** kube-controller-manager (kube-system, Service labeled `app.kubernetes.io/name: kube-controller-manager`). */
+  readonly kubeControllerManager?: ServiceMonitorToggle;
+  /** Thresholds of the Kubernetes alerts (workloads, resources, storage, API server, kubelet, nodes). */
+  readonly thresholds?: Partial<KubernetesAppsThresholds & KubernetesSystemThresholds>;
+}
+
+export const CONTROL_PLANE_DEFAULTS = {
+  kubelet: { enabled: true, cadvisor: true, probes: true },
+  apiserver: { enabled: true },
+  coreDns: {
+    enabled: true,
+    namespace: 'kube-system',
+    selector: { 'k8s-app': 'kube-dns' } as Record<string, string>,
+    port: 'metrics',
+  },
+  kubeScheduler: { enabled: true },
+  kubeControllerManager: { enabled: true },
+  thresholds: { ...DEFAULT_KUBERNETES_APPS_THRESHOLDS, ...DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS },
+} satisfies ControlPlaneValues;
+
+/** ControlPlaneValues with every default filled in. */
+export type ResolvedControlPlaneValues = WithDefaults<ControlPlaneValues, typeof CONTROL_PLANE_DEFAULTS>;
+
+export interface ControlPlaneProps extends ComponentProps, ResolvedControlPlaneValues {
+  /**
+   * The Prometheus that answers the dashboards: the API server's availability is shown over its retention where
+   * that is shorter than 30 days.
+   * @default none: over 30 days
+   */
+  readonly prometheus?: Prometheus;
+  /**
+   * The stack's kube-state-metrics: the node alerts read its `kube_node_*` series.
+   * @default none: no node alerts
+   */
+  readonly kubeStateMetrics?: KubeStateMetrics;
+}
 
 const KUBELET_TLS = { insecureSkipVerify: true };
 
@@ -14,14 +88,29 @@ const KUBELET_TLS = { insecureSkipVerify: true };
  * with the job names the community's rules and dashboards expect (`kubelet`, `apiserver`, `coredns`).
  */
 export class ControlPlane extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'control-plane', context);
-    const v = this.values.controlPlane;
+  constructor(scope: Construct, id: string, props: ControlPlaneProps) {
+    super(scope, id, props);
+    const v = props;
     const meta = (name: string) => ({ name, namespace: this.namespace, labels: this.labels(name, 'control-plane') });
     this.declareMetrics([...KUBERNETES_APPS_METRICS, ...KUBERNETES_SYSTEM_METRICS]);
-    this.addRules('kubernetes-apps-rules', kubernetesAppsRules(v.thresholds, context));
-    this.addRules('kubernetes-system-rules', kubernetesSystemRules(v.thresholds, context));
-    this.addDashboards('Kubernetes', [...kubernetesDashboards(context), ...kubernetesSystemDashboards(context)]);
+    this.addRules('kubernetes-apps-rules', kubernetesAppsRules(v.thresholds));
+    this.addRules('kubernetes-system-rules', kubernetesSystemRules(v.thresholds, {
+      apiserver: v.apiserver.enabled,
+      kubelet: v.kubelet.enabled,
+      kubeScheduler: v.kubeScheduler.enabled,
+      kubeControllerManager: v.kubeControllerManager.enabled,
+      nodes: props.kubeStateMetrics !== undefined,
+    }));
+    this.addDashboards('Kubernetes', [
+      ...kubernetesDashboards(),
+      ...kubernetesSystemDashboards({
+        kubelet: v.kubelet.enabled,
+        apiserver: v.apiserver.enabled,
+        coreDns: v.coreDns.enabled,
+        thresholds: v.thresholds,
+        prometheusRetention: props.prometheus?.retention,
+      }),
+    ]);
 
     if (v.kubelet.enabled) {
       const kubeletEndpoint = (path: string, extra: Partial<Endpoint> = {}): Endpoint => ({

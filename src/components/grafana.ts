@@ -4,15 +4,118 @@ import { stringify } from 'yaml';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, roleFor, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
+import { PROMETHEUS_DEFAULTS, type Prometheus } from './prometheus';
+import type { PrometheusOperator } from './prometheus-operator';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { GRAFANA_METRICS, grafanaRules } from '../rules/catalogue/grafana';
-import { monitoringDashboards } from '../dashboards/catalogue/monitoring';
+import { DEFAULT_GRAFANA_THRESHOLDS, GRAFANA_METRICS, grafanaRules, type GrafanaThresholds } from '../rules/catalogue/grafana';
+import { operatorAndGrafanaHealth } from '../dashboards/catalogue/monitoring';
+import { FOLDER_ANNOTATION } from '../dashboards/delivery';
+import type { ResourceValues } from '../core/primitives';
+
+// The constant belongs to the delivery of dashboards; re-exported for code that still imports it from here.
+export { FOLDER_ANNOTATION } from '../dashboards/delivery';
+
+export interface GrafanaAdminSecret {
+  /** @default "grafana-admin" */
+  readonly name?: string;
+  /** @default "admin-user" */
+  readonly userKey?: string;
+  /** @default "admin-password" */
+  readonly passwordKey?: string;
+}
+
+export interface GrafanaValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<GrafanaThresholds>;
+  /** @default 1 */
+  readonly replicas?: number;
+  readonly resources?: ResourceValues;
+  /** The Secret holding the admin credentials; create it before deploying (see README). */
+  readonly adminSecret?: GrafanaAdminSecret;
+  /**
+   * ConfigMaps with this label are loaded as dashboards.
+   * @default { "grafana_dashboard": "1" }
+   */
+  readonly dashboardLabel?: Record<string, string>;
+  /**
+   * Where the dashboard sidecar looks for ConfigMaps: the stack namespace only (a Role), or every namespace
+   * (a ClusterRole that can read ConfigMaps cluster-wide).
+   * @default "stack"
+   */
+  readonly dashboardNamespaces?: 'stack' | 'all';
+  /** e.g. `https://grafana.example.com/` */
+  readonly rootUrl?: string;
+  /**
+   * Namespaces (e.g. your ingress controller's) allowed to reach Grafana's port 3000. Prometheus always may.
+   * @default []
+   */
+  readonly ingressNamespaces?: string[];
+  /**
+   * Your dashboards: Grafana JSON exports and TypeScript modules (default export: a DashboardBuilder or an array of
+   * them), files or folders relative to the stack file. JSON is checked and normalized to the house conventions.
+   * @default []
+   */
+  readonly dashboardFiles?: string[];
+  /**
+   * Grafana folder of the dashboards from dashboardFiles.
+   * @default "Custom"
+   */
+  readonly dashboardFolder?: string;
+  /**
+   * How dashboards reach Grafana: ConfigMaps for the dashboard sidecar, or grafana-operator GrafanaDashboard resources
+   * (gzip-compressed, for dashboards too large for a ConfigMap).
+   * @default "configmap"
+   */
+  readonly dashboardDelivery?: 'configmap' | 'grafana-operator';
+  /**
+   * With grafana-operator delivery: the labels of the Grafana resources that get the dashboards.
+   * @default { "dashboards": "grafana" }
+   */
+  readonly grafanaOperatorInstanceSelector?: Record<string, string>;
+}
+
+export const GRAFANA_DEFAULTS = {
+  enabled: true,
+  replicas: 1,
+  resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '200Mi' } },
+  adminSecret: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
+  dashboardLabel: { grafana_dashboard: '1' } as Record<string, string>,
+  dashboardNamespaces: 'stack' as 'stack' | 'all',
+  ingressNamespaces: [] as string[],
+  thresholds: DEFAULT_GRAFANA_THRESHOLDS,
+  dashboardFiles: [] as string[],
+  dashboardFolder: 'Custom',
+  dashboardDelivery: 'configmap' as 'configmap' | 'grafana-operator',
+  grafanaOperatorInstanceSelector: { dashboards: 'grafana' } as Record<string, string>,
+} satisfies GrafanaValues;
+
+/** GrafanaValues with every default filled in. */
+export type ResolvedGrafanaValues = WithDefaults<GrafanaValues, typeof GRAFANA_DEFAULTS>;
+
+/** The stack delivers dashboards (files and delivery method are its values), so the component does not read them. */
+type DeliveryValues = 'dashboardFiles' | 'dashboardFolder' | 'dashboardDelivery' | 'grafanaOperatorInstanceSelector';
+
+export interface GrafanaProps extends ComponentProps, Omit<ResolvedGrafanaValues, 'enabled' | DeliveryValues> {
+  readonly image: Image;
+  /** The k8s-sidecar that loads dashboards from labeled ConfigMaps. */
+  readonly sidecarImage: Image;
+  /**
+   * The Prometheus its datasource queries.
+   * @default the stack's conventional Prometheus address (prometheus-k8s in the stack namespace), scraping every 30s
+   */
+  readonly prometheus?: Prometheus;
+  /**
+   * The stack's Prometheus Operator: its health shares a dashboard with Grafana's.
+   * @default none: the health dashboard shows Grafana only
+   */
+  readonly prometheusOperator?: PrometheusOperator;
+}
 
 /** The datasource uid every dashboard refers to. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
-/** ConfigMaps with this annotation land in the Grafana folder it names. */
-export const FOLDER_ANNOTATION = 'grafana_folder';
 const DASHBOARDS_DIR = '/tmp/dashboards';
 
 function ini(sections: Record<string, Record<string, string | boolean>>): string {
@@ -23,16 +126,15 @@ function ini(sections: Record<string, Record<string, string | boolean>>): string
 
 /** Grafana with a provisioned Prometheus datasource and a sidecar that loads dashboards from labeled ConfigMaps. */
 export class Grafana extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'grafana', context);
-    const v = this.values.grafana;
-    const images = this.values.common.images;
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id, props);
+    const v = props;
     const name = NAMES.grafana;
-    const meta = { name, namespace: this.namespace, labels: this.labels(name, 'grafana', images.grafana) };
+    const meta = { name, namespace: this.namespace, labels: this.labels(name, 'grafana', props.image) };
     const selector = this.selectorLabels(name);
     this.declareMetrics(GRAFANA_METRICS);
-    this.addRules('grafana-rules', grafanaRules(v.thresholds, context));
-    this.addDashboards('Monitoring', monitoringDashboards(context));
+    this.addRules('grafana-rules', grafanaRules(v.thresholds, this.namespace));
+    this.addDashboards('Monitoring', [operatorAndGrafanaHealth({ namespace: this.namespace, operator: props.prometheusOperator !== undefined })]);
     const [[labelKey, labelValue]] = Object.entries(v.dashboardLabel);
 
     serviceAccount(this, meta, true);
@@ -63,10 +165,10 @@ export class Grafana extends Component {
           uid: PROMETHEUS_DATASOURCE_UID,
           type: 'prometheus',
           access: 'proxy',
-          url: `http://${NAMES.prometheus}.${this.namespace}.svc:9090`,
+          url: props.prometheus?.url ?? `http://${NAMES.prometheus}.${this.namespace}.svc:9090`,
           isDefault: true,
           editable: false,
-          jsonData: { timeInterval: this.values.prometheus.scrapeInterval },
+          jsonData: { timeInterval: props.prometheus?.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval },
         },
       ],
     }));
@@ -101,7 +203,7 @@ export class Grafana extends Component {
           containers: [
             this.container({
               name,
-              image: this.image(images.grafana),
+              image: this.image(props.image),
               env: [secretEnv('GF_SECURITY_ADMIN_USER', v.adminSecret.userKey), secretEnv('GF_SECURITY_ADMIN_PASSWORD', v.adminSecret.passwordKey)],
               ports: [{ name: 'http', containerPort: 3000 }],
               resources: v.resources,
@@ -118,7 +220,7 @@ export class Grafana extends Component {
             }),
             this.container({
               name: 'dashboard-sidecar',
-              image: this.image(images.grafanaSidecar),
+              image: this.image(props.sidecarImage),
               env: [
                 { name: 'LABEL', value: labelKey },
                 { name: 'LABEL_VALUE', value: labelValue },

@@ -3,17 +3,93 @@ import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
-import type { KsmCollector } from '../values/stack-values';
 import { customResourcePolicyRules, customResourceStateConfig, metricName, monitorResource } from '../ksm/config';
 import { monitorDashboard, monitorRules } from '../ksm/monitor';
+import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
 import { chaosResources } from '../chaos/verification';
+import type { ChaosSchedule } from '../chaos/types';
+import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
+import { DEFAULT_KUBE_STATE_METRICS_THRESHOLDS, KUBE_STATE_METRICS_METRICS, kubeStateMetricsRules, type KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-metrics';
+import type { ResourceValues } from '../core/primitives';
+import { toYaml } from '../core/yaml';
+
+/** A kube-state-metrics collector: the resource it lists and watches. */
+export type KsmCollector =
+  | 'certificatesigningrequests' | 'configmaps' | 'cronjobs' | 'daemonsets' | 'deployments' | 'endpoints'
+  | 'endpointslices' | 'horizontalpodautoscalers' | 'ingressclasses' | 'ingresses' | 'jobs' | 'leases'
+  | 'limitranges' | 'mutatingwebhookconfigurations' | 'namespaces' | 'networkpolicies' | 'nodes'
+  | 'persistentvolumeclaims' | 'persistentvolumes' | 'poddisruptionbudgets' | 'pods' | 'replicasets'
+  | 'replicationcontrollers' | 'resourcequotas' | 'secrets' | 'serviceaccounts' | 'services' | 'statefulsets'
+  | 'storageclasses' | 'validatingwebhookconfigurations' | 'volumeattachments';
+
+export interface KubeStateMetricsValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<KubeStateMetricsThresholds>;
+  /**
+   * The collectors to run; RBAC grants list/watch on exactly these. `secrets` is left out by default: reading
+   * every Secret of the cluster is more than metrics are worth.
+   * @default every collector but secrets
+   */
+  readonly collectors?: KsmCollector[];
+  readonly resources?: ResourceValues;
+  /**
+   * Kubernetes labels exported as `kube_<resource>_labels`, e.g. `{ "pods": ["app", "team"] }`.
+   * @default {}
+   */
+  readonly metricLabelsAllowlist?: Record<string, string[]>;
+  /**
+   * Custom resources turned into metrics (the custom-resource-state config); RBAC grants list/watch on exactly these.
+   * @default []
+   */
+  readonly customResources?: CustomResourceState[];
+  /**
+   * One declaration per custom resource kind: its state (and lists of states, and conditions) as metrics, alerts
+   * and a dashboard.
+   * @default []
+   */
+  readonly crStatusMonitors?: CrStatusMonitor[];
+  /**
+   * Allow `*` as kind or version in customResources (RBAC then covers the whole group). Flagged in the summary.
+   * @default false
+   */
+  readonly allowWildcardResources?: boolean;
+}
+
+export const KUBE_STATE_METRICS_DEFAULTS = {
+  enabled: true,
+  collectors: [
+    'certificatesigningrequests', 'configmaps', 'cronjobs', 'daemonsets', 'deployments', 'endpointslices',
+    'horizontalpodautoscalers', 'ingresses', 'jobs', 'leases', 'limitranges', 'mutatingwebhookconfigurations',
+    'namespaces', 'networkpolicies', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'poddisruptionbudgets',
+    'pods', 'replicasets', 'replicationcontrollers', 'resourcequotas', 'services', 'statefulsets', 'storageclasses',
+    'validatingwebhookconfigurations', 'volumeattachments',
+  ] as KsmCollector[],
+  resources: { requests: { cpu: '10m', memory: '190Mi' }, limits: { memory: '250Mi' } },
+  metricLabelsAllowlist: {} as Record<string, string[]>,
+  thresholds: DEFAULT_KUBE_STATE_METRICS_THRESHOLDS,
+  customResources: [] as CustomResourceState[],
+  crStatusMonitors: [] as CrStatusMonitor[],
+  allowWildcardResources: false,
+} satisfies KubeStateMetricsValues;
+
+/** KubeStateMetricsValues with every default filled in. */
+export type ResolvedKubeStateMetricsValues = WithDefaults<KubeStateMetricsValues, typeof KUBE_STATE_METRICS_DEFAULTS>;
+
+/** `allowWildcardResources` is a permission the values checks read; the component renders what it is given. */
+export interface KubeStateMetricsProps extends ComponentProps, Omit<ResolvedKubeStateMetricsValues, 'enabled' | 'allowWildcardResources'> {
+  readonly image: Image;
+  /**
+   * Chaos Mesh schedules whose experiments it also watches, so that their contracts can be proven in the cluster.
+   * @default []
+   */
+  readonly chaosSchedules?: readonly ChaosSchedule[];
+}
 
 /** Where the custom-resource-state config is mounted (kube-state-metrics reloads it when it changes). */
 const CR_CONFIG_DIR = '/etc/kube-state-metrics';
-import { Component, type StackContext } from './component';
-import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { KUBE_STATE_METRICS_METRICS, kubeStateMetricsRules } from '../rules/catalogue/kube-state-metrics';
-import { toYaml } from '../core/yaml';
 
 /** The API group of each kube-state-metrics collector: RBAC and `--resources` are derived from one list. */
 export const KSM_COLLECTOR_GROUPS: Record<KsmCollector, string> = {
@@ -62,19 +138,19 @@ export function ksmPolicyRules(collectors: readonly KsmCollector[]): k8s.PolicyR
 
 /** kube-state-metrics with read access to the collectors it runs, and nothing else. */
 export class KubeStateMetrics extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'kube-state-metrics', context);
-    const v = this.values.kubeStateMetrics;
-    const image = this.values.common.images.kubeStateMetrics;
+  constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
+    super(scope, id, props);
+    const v = props;
+    const image = props.image;
     const name = NAMES.kubeStateMetrics;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'exporter', image) };
     const selector = this.selectorLabels(name);
     this.declareMetrics(KUBE_STATE_METRICS_METRICS);
-    this.addRules('kube-state-metrics-rules', kubeStateMetricsRules(v.thresholds, context));
+    this.addRules('kube-state-metrics-rules', kubeStateMetricsRules(v.thresholds));
     const collectors = [...new Set(v.collectors)].sort();
 
     // Chaos experiments the stack schedules are watched too, so that their contracts can be proven in the cluster.
-    const resources = [...v.customResources, ...v.crStatusMonitors.map(monitorResource), ...chaosResources(this.values.chaos.schedules)];
+    const resources = [...v.customResources, ...v.crStatusMonitors.map(monitorResource), ...chaosResources(props.chaosSchedules ?? [])];
     this.declareMetrics(resources.flatMap((r) => r.metrics.map((m) => metricName(r, m))));
     this.addRules('kube-state-metrics-custom-resources', v.crStatusMonitors.map(monitorRules));
     this.addDashboards('Custom Resources', v.crStatusMonitors.map(monitorDashboard));

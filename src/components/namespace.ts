@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps } from './component';
 
-/** The stack's namespace. */
+/** The stack's namespace (`common.namespace`). */
 export class Namespace extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'namespace', context);
+  constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id, props);
     new k8s.KubeNamespace(this, `Namespace-${this.namespace}`, {
       metadata: {
         name: this.namespace,

@@ -3,10 +3,54 @@ import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { NODE_EXPORTER_METRICS, nodeExporterRules } from '../rules/catalogue/node-exporter';
+import { DEFAULT_NODE_EXPORTER_THRESHOLDS, NODE_EXPORTER_METRICS, nodeExporterRules, type NodeExporterThresholds } from '../rules/catalogue/node-exporter';
 import { nodesDashboards } from '../dashboards/catalogue/nodes';
+import type { ResourceValues } from '../core/primitives';
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+export interface NodeExporterValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<NodeExporterThresholds>;
+  /** @default 9100 */
+  readonly port?: number;
+  readonly resources?: ResourceValues;
+  /**
+   * Tolerations of the DaemonSet.
+   * @default [{ "operator": "Exists" }] (every node, tainted or not)
+   */
+  readonly tolerations?: Toleration[];
+  /** Extra command-line flags, e.g. `--collector.systemd`. */
+  readonly extraArgs?: string[];
+}
+
+const ALL_NODES: Toleration[] = [{ operator: 'Exists' }];
+
+export const NODE_EXPORTER_DEFAULTS = {
+  enabled: true,
+  port: 9100,
+  resources: { requests: { cpu: '100m', memory: '180Mi' }, limits: { memory: '180Mi' } },
+  tolerations: ALL_NODES,
+  extraArgs: [] as string[],
+  thresholds: DEFAULT_NODE_EXPORTER_THRESHOLDS,
+} satisfies NodeExporterValues;
+
+/** NodeExporterValues with every default filled in. */
+export type ResolvedNodeExporterValues = WithDefaults<NodeExporterValues, typeof NODE_EXPORTER_DEFAULTS>;
+
+export interface NodeExporterProps extends ComponentProps, Omit<ResolvedNodeExporterValues, 'enabled'> {
+  readonly image: Image;
+}
 
 // Virtual interfaces and container filesystems only add noise and cardinality.
 const IGNORED_DEVICES = '^(veth.*|[a-f0-9]{15})$';
@@ -16,16 +60,20 @@ const IGNORED_FS_TYPES =
 
 /** node-exporter on every node: host network and PID namespace, host filesystems mounted read-only. */
 export class NodeExporter extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'node-exporter', context);
-    const v = this.values.nodeExporter;
-    const image = this.values.common.images.nodeExporter;
+  /** The port it serves metrics on, on every node. */
+  readonly port: number;
+
+  constructor(scope: Construct, id: string, props: NodeExporterProps) {
+    super(scope, id, props);
+    const v = props;
+    this.port = v.port;
+    const image = props.image;
     const name = NAMES.nodeExporter;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'exporter', image) };
     const selector = this.selectorLabels(name);
     this.declareMetrics(NODE_EXPORTER_METRICS);
-    this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds, context));
-    this.addDashboards('Nodes', nodesDashboards(context));
+    this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds));
+    this.addDashboards('Nodes', nodesDashboards(v.thresholds));
 
     serviceAccount(this, meta, false);
     const hostMounts = [

@@ -3,9 +3,41 @@ import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { PROMETHEUS_OPERATOR_METRICS, prometheusOperatorRules } from '../rules/catalogue/prometheus-operator';
+import {
+  DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS, PROMETHEUS_OPERATOR_METRICS, prometheusOperatorRules, type PrometheusOperatorThresholds,
+} from '../rules/catalogue/prometheus-operator';
+import type { ResourceValues } from '../core/primitives';
+
+export interface PrometheusOperatorValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Thresholds of this component's alerts. */
+  readonly thresholds?: Partial<PrometheusOperatorThresholds>;
+  readonly resources?: ResourceValues;
+  /**
+   * Namespaces the operator watches for custom resources; empty means all.
+   * @default []
+   */
+  readonly watchNamespaces?: string[];
+}
+
+export const PROMETHEUS_OPERATOR_DEFAULTS = {
+  enabled: true,
+  resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '200Mi' } },
+  watchNamespaces: [] as string[],
+  thresholds: DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS,
+} satisfies PrometheusOperatorValues;
+
+/** PrometheusOperatorValues with every default filled in. */
+export type ResolvedPrometheusOperatorValues = WithDefaults<PrometheusOperatorValues, typeof PROMETHEUS_OPERATOR_DEFAULTS>;
+
+export interface PrometheusOperatorProps extends ComponentProps, Omit<ResolvedPrometheusOperatorValues, 'enabled'> {
+  readonly image: Image;
+  /** The config-reloader the operator injects into Prometheus and Alertmanager pods: the same version as the operator. */
+  readonly configReloaderImage: Image;
+}
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const READ = ['get', 'list', 'watch'];
@@ -37,22 +69,21 @@ const OPERATOR_RULES: k8s.PolicyRule[] = [
 
 /** The Prometheus Operator: Deployment, RBAC, Service, its own ServiceMonitor and NetworkPolicy. */
 export class PrometheusOperator extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'prometheus-operator', context);
-    const v = this.values.prometheusOperator;
-    const images = this.values.common.images;
+  constructor(scope: Construct, id: string, props: PrometheusOperatorProps) {
+    super(scope, id, props);
+    const v = props;
     const name = NAMES.prometheusOperator;
-    const meta = { name, namespace: this.namespace, labels: this.labels(name, 'controller', images.prometheusOperator) };
+    const meta = { name, namespace: this.namespace, labels: this.labels(name, 'controller', props.image) };
     const selector = this.selectorLabels(name);
     this.declareMetrics(PROMETHEUS_OPERATOR_METRICS);
-    this.addRules('prometheus-operator-rules', prometheusOperatorRules(v.thresholds, context));
+    this.addRules('prometheus-operator-rules', prometheusOperatorRules(v.thresholds, this.namespace));
 
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, OPERATOR_RULES);
 
     const args = [
       `--kubelet-service=kube-system/kubelet`,
-      `--prometheus-config-reloader=${this.image(images.prometheusConfigReloader)}`,
+      `--prometheus-config-reloader=${this.image(props.configReloaderImage)}`,
       '--web.listen-address=:8080',
       ...(v.watchNamespaces.length ? [`--namespaces=${v.watchNamespaces.join(',')}`] : []),
     ];
@@ -68,7 +99,7 @@ export class PrometheusOperator extends Component {
           containers: [
             this.container({
               name,
-              image: this.image(images.prometheusOperator),
+              image: this.image(props.image),
               args,
               env: [{ name: 'GOGC', value: '30' }],
               ports: [{ name: 'http', containerPort: 8080 }],

@@ -1,13 +1,86 @@
 import { k8s } from 'cdk8s-plus-27';
+import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec, type StorageSpec } from '../k8s/monitoring';
+import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
-import type { RemoteWriteValues, StorageValues } from '../values/stack-values';
-import { Component, type StackContext } from './component';
+import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
+import { OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type StorageValues } from './operator-managed';
+import { ALERTMANAGER_DEFAULTS, type Alertmanager } from './alertmanager';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { GENERAL_METRICS, generalRules } from '../rules/catalogue/general';
-import { PROMETHEUS_METRICS, prometheusRules } from '../rules/catalogue/prometheus';
+import { DEFAULT_GENERAL_THRESHOLDS, GENERAL_METRICS, generalRules, type GeneralThresholds } from '../rules/catalogue/general';
+import { DEFAULT_PROMETHEUS_THRESHOLDS, PROMETHEUS_METRICS, prometheusRules, type PrometheusThresholds } from '../rules/catalogue/prometheus';
+import { alertsOverview, prometheusOverview } from '../dashboards/catalogue/monitoring';
+import { StackError } from '../core/problems';
+import type { PromDuration, ResourceValues, SecretKeyRef } from '../core/primitives';
+
+export interface BasicAuthRef {
+  readonly username: SecretKeyRef;
+  readonly password: SecretKeyRef;
+}
+
+export interface RemoteWriteValues {
+  readonly url: string;
+  /** Name of the queue, shown in Prometheus' metrics. */
+  readonly name?: string;
+  readonly basicAuth?: BasicAuthRef;
+  /** A bearer token, by reference. */
+  readonly bearerToken?: SecretKeyRef;
+  /** Only series whose metric name matches this regex are sent. */
+  readonly keepMetricsMatching?: string;
+}
+
+export interface PrometheusValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Thresholds of this component's alerts (Prometheus' own and the general ones such as TargetDown). */
+  readonly thresholds?: Partial<PrometheusThresholds & GeneralThresholds>;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** @default "15d" */
+  readonly retention?: PromDuration;
+  /** e.g. `45GB`; when set, the oldest blocks go first once the TSDB reaches it. */
+  readonly retentionSize?: string;
+  /** Persistent storage; without it the TSDB lives in an emptyDir and is lost on restart. */
+  readonly storage?: StorageValues;
+  /** @default "30s" */
+  readonly scrapeInterval?: PromDuration;
+  /** @default "30s" */
+  readonly evaluationInterval?: PromDuration;
+  /** External labels in addition to `cluster`. */
+  readonly externalLabels?: Record<string, string>;
+  readonly remoteWrite?: RemoteWriteValues[];
+  readonly resources?: ResourceValues;
+  /** The URL Prometheus is reached at, used in alert links. */
+  readonly externalUrl?: string;
+}
+
+export const PROMETHEUS_DEFAULTS = {
+  enabled: true,
+  replicas: 2,
+  retention: '15d',
+  scrapeInterval: '30s',
+  evaluationInterval: '30s',
+  externalLabels: {} as Record<string, string>,
+  resources: { requests: { cpu: '200m', memory: '400Mi' }, limits: { memory: '2Gi' } },
+  thresholds: { ...DEFAULT_PROMETHEUS_THRESHOLDS, ...DEFAULT_GENERAL_THRESHOLDS },
+} satisfies PrometheusValues;
+
+/** PrometheusValues with every default filled in. */
+export type ResolvedPrometheusValues = WithDefaults<PrometheusValues, typeof PROMETHEUS_DEFAULTS>;
+
+export interface PrometheusProps extends ComponentProps, Omit<ResolvedPrometheusValues, 'enabled'> {
+  readonly image: Image;
+  /** The `cluster` external label of every series, used by multi-cluster rules and dashboards. */
+  readonly clusterName: string;
+  /** Prometheus loads the PrometheusRules with these labels. */
+  readonly ruleLabels: Readonly<Record<string, string>>;
+  /**
+   * The Alertmanager Prometheus sends its alerts to; `sendAlertsTo` sets it after the constructor.
+   * @default none: alerts are evaluated, and sent nowhere
+   */
+  readonly alertmanager?: Alertmanager;
+}
 
 const READ = ['get', 'list', 'watch'];
 
@@ -19,19 +92,6 @@ const PROMETHEUS_RULES: k8s.PolicyRule[] = [
   { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
   { nonResourceUrLs: ['/metrics', '/metrics/cadvisor', '/metrics/probes'], verbs: ['get'] },
 ];
-
-export function storageSpec(storage: StorageValues | undefined): StorageSpec | undefined {
-  if (!storage) return undefined;
-  return {
-    volumeClaimTemplate: {
-      spec: {
-        ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: storage.size } },
-      },
-    },
-  };
-}
 
 function remoteWriteSpec(rw: RemoteWriteValues): RemoteWriteSpec {
   return {
@@ -45,28 +105,37 @@ function remoteWriteSpec(rw: RemoteWriteValues): RemoteWriteSpec {
   };
 }
 
-/** Prefers spreading replicas over nodes, so that one node going down never takes all of them. */
-export function spreadOverNodes(selector: Record<string, string>): Record<string, unknown> {
-  return {
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
-      ],
-    },
-  };
-}
-
 /** The Prometheus custom resource and what it needs: RBAC for discovery, Service, self-monitoring, policies. */
 export class Prometheus extends Component {
-  constructor(scope: Construct, context: StackContext) {
-    super(scope, 'prometheus', context);
-    const v = this.values.prometheus;
-    const image = this.values.common.images.prometheus;
+  /** How often targets are scraped. */
+  readonly scrapeInterval: PromDuration;
+  readonly evaluationInterval: PromDuration;
+  /** How long the TSDB keeps samples. */
+  readonly retention: PromDuration;
+  /** The in-cluster URL of its Service: what Grafana queries. */
+  readonly url: string;
+  private alertmanagerRef?: Alertmanager;
+
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    super(scope, id, props);
+    this.scrapeInterval = props.scrapeInterval;
+    this.evaluationInterval = props.evaluationInterval;
+    this.retention = props.retention;
+    const image = props.image;
     const name = NAMES.prometheus;
+    this.url = `http://${name}.${this.namespace}.svc:9090`;
     const meta = { name, namespace: this.namespace, labels: this.labels('prometheus', 'prometheus', image) };
     const selector = OPERATOR_POD_SELECTORS.prometheus;
     this.declareMetrics([...GENERAL_METRICS, ...PROMETHEUS_METRICS]);
-    this.addRules('prometheus-k8s-rules', [...generalRules(v.thresholds, context), ...prometheusRules(v.thresholds, context)]);
+    this.addRules('prometheus-k8s-rules', [...generalRules(props.thresholds), ...prometheusRules(props.thresholds, this.namespace)]);
+    this.addDashboards('Monitoring', [prometheusOverview({ namespace: this.namespace, remoteWrite: Boolean(props.remoteWrite?.length) })]);
+    this.addDashboardAtSynth('Monitoring', () => alertsOverview({
+      namespace: this.namespace,
+      alertmanager: this.alertmanagerRef !== undefined,
+      // Watchdog and InfoInhibitor fire all the time, with or without an Alertmanager to route them.
+      alwaysFiring: this.alertmanagerRef?.intentionallyUnrouted ?? ALERTMANAGER_DEFAULTS.intentionallyUnrouted,
+    }));
+    if (props.alertmanager) this.sendAlertsTo(props.alertmanager);
 
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, PROMETHEUS_RULES);
@@ -76,22 +145,22 @@ export class Prometheus extends Component {
       spec: {
         image: this.image(image),
         version: image.tag,
-        replicas: v.replicas,
+        replicas: props.replicas,
         serviceAccountName: name,
         podMetadata: { labels: meta.labels },
-        securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } },
-        resources: plainResources(v.resources),
-        retention: v.retention,
-        ...(v.retentionSize ? { retentionSize: v.retentionSize } : {}),
-        ...(v.storage ? { storage: storageSpec(v.storage) } : {}),
-        ...(v.externalUrl ? { externalUrl: v.externalUrl } : {}),
-        scrapeInterval: v.scrapeInterval,
-        evaluationInterval: v.evaluationInterval,
-        externalLabels: { cluster: this.values.common.clusterName, ...v.externalLabels },
+        securityContext: OPERATOR_POD_SECURITY,
+        resources: plainResources(props.resources),
+        retention: props.retention,
+        ...(props.retentionSize ? { retentionSize: props.retentionSize } : {}),
+        ...(props.storage ? { storage: storageSpec(props.storage) } : {}),
+        ...(props.externalUrl ? { externalUrl: props.externalUrl } : {}),
+        scrapeInterval: props.scrapeInterval,
+        evaluationInterval: props.evaluationInterval,
+        externalLabels: { cluster: props.clusterName, ...props.externalLabels },
         nodeSelector: { 'kubernetes.io/os': 'linux' },
         affinity: spreadOverNodes(selector),
         // Rules are picked up by the stack's rule labels; monitors from every namespace.
-        ruleSelector: { matchLabels: this.values.common.ruleLabels },
+        ruleSelector: { matchLabels: { ...props.ruleLabels } },
         ruleNamespaceSelector: {},
         serviceMonitorSelector: {},
         serviceMonitorNamespaceSelector: {},
@@ -99,10 +168,12 @@ export class Prometheus extends Component {
         podMonitorNamespaceSelector: {},
         probeSelector: {},
         probeNamespaceSelector: {},
-        ...(this.values.alertmanager.enabled
-          ? { alerting: { alertmanagers: [{ namespace: this.namespace, name: NAMES.alertmanager, port: 'web', apiVersion: 'v2' as const }] } }
-          : {}),
-        ...(v.remoteWrite?.length ? { remoteWrite: v.remoteWrite.map(remoteWriteSpec) } : {}),
+        alerting: Lazy.any({
+          produce: () => this.alertmanagerRef && {
+            alertmanagers: [{ namespace: this.alertmanagerRef.serviceNamespace, name: this.alertmanagerRef.serviceName, port: 'web', apiVersion: 'v2' }],
+          },
+        }),
+        ...(props.remoteWrite?.length ? { remoteWrite: props.remoteWrite.map(remoteWriteSpec) } : {}),
       },
     });
 
@@ -114,10 +185,30 @@ export class Prometheus extends Component {
         endpoints: [{ port: 'web' }, { port: 'reloader-web' }],
       },
     });
-    if (v.replicas > 1) podDisruptionBudget(this, meta, selector);
+    if (props.replicas > 1) podDisruptionBudget(this, meta, selector);
     networkPolicy(this, meta, selector, [
       { fromPods: [selector, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9090 }] },
       { fromPods: [selector], ports: [{ port: 8080 }] },
     ]);
+  }
+
+  /** The Alertmanager its alerts go to, if any. */
+  get alertmanager(): Alertmanager | undefined {
+    return this.alertmanagerRef;
+  }
+
+  /**
+   * Sends the alerts to this Alertmanager (its `web` port, API v2). The stack wires its own Alertmanager so; one
+   * Alertmanager cluster per Prometheus.
+   */
+  sendAlertsTo(alertmanager: Alertmanager): void {
+    if (this.alertmanagerRef) {
+      throw new StackError(this.instance, [{
+        field: `prometheus.sendAlertsTo(${alertmanager.node.path})`,
+        message: `Prometheus already sends its alerts to ${this.alertmanagerRef.node.path}`,
+        fix: 'send the alerts of one Prometheus to one Alertmanager cluster',
+      }]);
+    }
+    this.alertmanagerRef = alertmanager;
   }
 }

@@ -9,9 +9,9 @@ import { routeLabels } from '../analyze/routing';
 import type { ChaosExpectation, ChaosSchedule } from '../chaos/types';
 import { isAlert, type AlertDefinition } from '../rules/types';
 import { StackError, type StackProblem } from '../core/problems';
-import type { ObservabilityStack } from '../stack/observability-stack';
 import { closestNames } from '../core/suggest';
-import { labelsPrometheusAdds, renderObjects } from '../model/render';
+import { routingInput } from '../analyze/model';
+import type { StackModel } from '../model/stack-model';
 import type { RuleGroup } from '../k8s/monitoring';
 import { drillAlertmanagerConfig } from './alertmanager';
 import type { DrillScenario, DrillSetup, PlayedExpectation } from './run';
@@ -29,14 +29,16 @@ export interface DrillPlan {
   readonly factor: number;
 }
 
-export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs = 120000): DrillPlan {
-  stack.finalize();
-  const v = stack.values;
-  const groups = stack.rules.effective().flatMap((s) => s.groups);
+/** The drill of a stack's model: the rules, routing and Prometheus settings as written. */
+export function planDrill(model: StackModel, factor: number, timeoutMs = 120000): DrillPlan {
+  const v = model.values;
+  const groups = model.rules.flatMap((s) => s.groups);
   const alerts = new Map(groups.flatMap((g) => g.rules.filter(isAlert)).map((a) => [a.alert, a]));
-  const externalLabels = labelsPrometheusAdds(v);
+  const externalLabels = model.prometheus?.alertLabels ?? {};
   const minuteSteps = 60000 / factor;
-  const routing = operatorRouting(v.alertmanager, v.common.namespace);
+  const written = routingInput(model);
+  if (!written || !model.alerting) throw new StackError(v.name, [{ field: 'alertmanager', message: 'the stack writes no Alertmanager configuration, so there is nothing to drill', fix: 'enable alertmanager' }]);
+  const routing = operatorRouting(written, model.alerting.namespace);
   const routed = (alert: AlertDefinition, labels: Record<string, string>): DrillExpectation => ({
     alert: alert.alert,
     receivers: routeLabels(routing.route, { ...externalLabels, ...alert.labels, ...labels, severity: alert.severity, alertname: alert.alert }),
@@ -82,9 +84,9 @@ export function planDrill(stack: ObservabilityStack, factor: number, timeoutMs =
     scenarios,
     skipped,
     setup: {
-      rulesYaml: toYaml({ groups: scaleRuleGroups(prometheusRuleGroups(stack), factor) }),
+      rulesYaml: toYaml({ groups: scaleRuleGroups(prometheusRuleGroups(model), factor) }),
       alertmanagerConfig: (url) => drillAlertmanagerConfig(routing, factor, url),
-      interval: scaleDuration(v.prometheus.scrapeInterval, factor),
+      interval: scaleDuration(model.prometheus?.scrapeInterval ?? '30s', factor),
       externalLabels,
       resendDelay: scaleDuration('1m', factor),
       timeoutMs,
@@ -153,8 +155,8 @@ function declaredScenario(
 }
 
 /** The rule groups of the stack's PrometheusRule objects, patches applied: what Prometheus will load. */
-function prometheusRuleGroups(stack: ObservabilityStack): RuleGroup[] {
-  return renderObjects(stack)
+function prometheusRuleGroups(model: StackModel): RuleGroup[] {
+  return model.objects
     .filter((o) => o.manifest.kind === 'PrometheusRule')
     .flatMap((o) => (o.manifest.spec as { groups: RuleGroup[] }).groups);
 }

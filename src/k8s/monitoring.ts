@@ -42,6 +42,28 @@ export interface ServiceMonitorSpec {
   readonly endpoints: Endpoint[];
 }
 
+/** Where a PodMonitor scrapes each selected pod: a named container port. */
+export interface PodMetricsEndpoint {
+  /** Name of the container port. */
+  readonly port: string;
+  readonly path?: string;
+  readonly scheme?: 'http' | 'https';
+  readonly interval?: string;
+  readonly honorLabels?: boolean;
+  readonly honorTimestamps?: boolean;
+  readonly tlsConfig?: SafeTlsConfig;
+  readonly relabelings?: RelabelConfig[];
+  readonly metricRelabelings?: RelabelConfig[];
+}
+
+export interface PodMonitorSpec {
+  readonly jobLabel?: string;
+  /** Labels of the pods to scrape. */
+  readonly selector: LabelSelector;
+  readonly namespaceSelector?: { readonly matchNames?: string[]; readonly any?: boolean };
+  readonly podMetricsEndpoints: PodMetricsEndpoint[];
+}
+
 export interface Rule {
   readonly alert?: string;
   readonly record?: string;
@@ -71,6 +93,13 @@ const API_VERSION = 'monitoring.coreos.com/v1';
 export class ServiceMonitor extends ApiObject {
   constructor(scope: Construct, id: string, props: CustomResourceProps<ServiceMonitorSpec>) {
     super(scope, id, { apiVersion: API_VERSION, kind: 'ServiceMonitor', ...props });
+  }
+}
+
+/** Scrapes pods directly, without a Service: for workloads that have none (jobs, daemons, sidecars). */
+export class PodMonitor extends ApiObject {
+  constructor(scope: Construct, id: string, props: CustomResourceProps<PodMonitorSpec>) {
+    super(scope, id, { apiVersion: API_VERSION, kind: 'PodMonitor', ...props });
   }
 }
 

@@ -1,6 +1,8 @@
 // The CustomResourceStateMetrics config kube-state-metrics reads, its RBAC, and the checks on it.
 import type { k8s } from 'cdk8s-plus-27';
 import type { StackProblem } from '../core/problems';
+import { checkPromDuration } from '../core/checks';
+import { quoted } from '../core/redact';
 import type { CrMetric, CrStatusMonitor, CustomResourceState, ObjectPath } from './types';
 
 export const DEFAULT_PREFIX = 'kube_customresource';
@@ -83,31 +85,50 @@ export function customResourcePolicyRules(resources: readonly CustomResourceStat
   ];
 }
 
-/** Mistakes kube-state-metrics would only log at run time, or that make it refuse the config. */
-export function checkCustomResources(resources: readonly CustomResourceState[], field: string, allowWildcards: boolean): StackProblem[] {
+/** A resource for kube-state-metrics with the field it comes from; `derived`: generated from a CR status monitor. */
+export interface ResourceEntry {
+  readonly resource: CustomResourceState;
+  /** e.g. `kubeStateMetrics.crStatusMonitors[0]` */
+  readonly at: string;
+  /** Its metrics are generated (from a monitor's kind, lists and conditions): their problems are the entry's. */
+  readonly derived?: boolean;
+}
+
+/**
+ * Mistakes kube-state-metrics would only log at run time, or that make it refuse the config. `resources` are the
+ * entries of the list at `field`, or entries that each name their own field (customResources and crStatusMonitors
+ * together: kube-state-metrics gets them in one config, so names and kinds must be unique across both).
+ */
+export function checkCustomResources(resources: readonly (CustomResourceState | ResourceEntry)[], field: string, allowWildcards: boolean): StackProblem[] {
   const problems: StackProblem[] = [];
   const names = new Map<string, string>();
   const kinds = new Map<string, string>();
-  resources.forEach((r, i) => {
-    const at = `${field}[${i}]`;
+  resources.forEach((entry, i) => {
+    const r = 'resource' in entry ? entry.resource : entry;
+    const at = 'resource' in entry ? entry.at : `${field}[${i}]`;
+    const derived = 'resource' in entry && entry.derived === true;
     const gvk = `${r.group}/${r.kind}`;
     if (kinds.has(gvk)) problems.push({ field: at, message: `${gvk} is configured twice (also at ${kinds.get(gvk)}); kube-state-metrics refuses that`, fix: 'merge the two into one entry' });
     kinds.set(gvk, at);
     if ((r.kind === '*' || r.version === '*') && !allowWildcards) {
       problems.push({ field: at, message: `wildcard ${r.kind === '*' ? 'kind' : 'version'} '*' lets kube-state-metrics read every ${r.kind === '*' ? 'kind' : 'version'} of ${r.group}`, fix: 'name the kind and version, or set kubeStateMetrics.allowWildcardResources: true' });
     }
-    if (r.kind !== '*' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(r.plural)) problems.push({ field: `${at}.plural`, message: `'${r.plural}' is not a resource plural`, fix: "copy spec.names.plural from the CustomResourceDefinition, e.g. 'platforms'" });
-    if (!r.metrics.length) problems.push({ field: `${at}.metrics`, message: 'is empty', fix: 'add at least one metric' });
+    if (r.kind !== '*' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(r.plural)) problems.push({ field: `${at}.plural`, message: `${quoted(r.plural)} is not a resource plural`, fix: "copy spec.names.plural from the CustomResourceDefinition, e.g. 'platforms'" });
+    if (!r.metrics.length && !derived) problems.push({ field: `${at}.metrics`, message: 'is empty', fix: 'add at least one metric' });
     r.metrics.forEach((m, j) => {
-      const where = `${at}.metrics[${j}]`;
+      // A monitor has no metrics of its own: a problem of a generated one is the monitor's (its kind or a list's label).
+      const where = derived ? at : `${at}.metrics[${j}]`;
+      const sub = (name: string) => (derived ? at : `${where}.${name}`);
       const full = metricName(r, m);
-      if (!METRIC_NAME.test(full)) problems.push({ field: `${where}.name`, message: `'${full}' is not a valid metric name`, fix: 'use letters, digits and "_"' });
-      if (names.has(full)) problems.push({ field: `${where}.name`, message: `metric '${full}' is also defined at ${names.get(full)}`, fix: 'give every metric its own name' });
+      if (!METRIC_NAME.test(full)) problems.push({ field: sub('name'), message: `'${full}' is not a valid metric name`, fix: 'use letters, digits and "_"' });
+      if (names.has(full)) problems.push({ field: sub('name'), message: `metric '${full}' is also defined at ${names.get(full)}`, fix: 'give every metric its own name' });
       names.set(full, where);
-      if (m.type !== 'Info' && m.path.length === 0) problems.push({ field: `${where}.path`, message: 'is empty', fix: "point it at the value, e.g. ['status', 'replicas']" });
+      // checkMonitors names a monitor's own mistakes (empty states or paths, list labels) at their fields.
+      if (derived) return;
+      if (m.type !== 'Info' && m.path.length === 0) problems.push({ field: sub('path'), message: 'is empty', fix: "point it at the value, e.g. ['status', 'replicas']" });
       if (m.type === 'StateSet') {
-        if (!m.list.length) problems.push({ field: `${where}.list`, message: 'a StateSet needs the list of its states', fix: "list every value the field can take, e.g. ['Ready', 'Error']" });
-        if (!LABEL_NAME.test(m.labelName)) problems.push({ field: `${where}.labelName`, message: `'${m.labelName}' is not a label name` });
+        if (!m.list.length) problems.push({ field: sub('list'), message: 'a StateSet needs the list of its states', fix: "list every value the field can take, e.g. ['Ready', 'Error']" });
+        if (!LABEL_NAME.test(m.labelName)) problems.push({ field: sub('labelName'), message: `'${m.labelName}' is not a label name` });
       }
       for (const label of Object.keys({ ...r.labelsFromPath, ...m.labelsFromPath, ...m.labelsFromElement })) {
         if (!LABEL_NAME.test(label)) problems.push({ field: `${where}.labelsFromPath.${label}`, message: `'${label}' is not a label name` });
@@ -125,6 +146,13 @@ export function checkMonitors(monitors: readonly CrStatusMonitor[], field: strin
     if (!m.states.length) problems.push({ field: `${at}.states`, message: 'is empty', fix: 'list every value the state field can take' });
     if (!m.states.includes(m.healthy)) problems.push({ field: `${at}.healthy`, message: `'${m.healthy}' is not among the states (${m.states.join(', ')})`, fix: 'use one of the states, or add it to them' });
     if (!/^[A-Z][A-Za-z0-9]*$/.test(m.kind)) problems.push({ field: `${at}.kind`, message: `'${m.kind}' is not a Kind`, fix: 'write the kind as in the CRD, e.g. Platform' });
+    (m.lists ?? []).forEach((list, k) => {
+      if (!LABEL_NAME.test(list.label)) problems.push({ field: `${at}.lists[${k}].label`, message: `${quoted(list.label)} is not a label name`, fix: 'use letters, digits and "_", not starting with a digit' });
+      if (!list.path.length) problems.push({ field: `${at}.lists[${k}].path`, message: 'is empty', fix: "point it at the list, e.g. ['status', 'modules']" });
+    });
+    if (m.statePath && !m.statePath.length) problems.push({ field: `${at}.statePath`, message: 'is empty', fix: "point it at the state field, e.g. ['status', 'phase'], or leave it out for ['status', 'state']" });
+    const alertAfter = checkPromDuration(m.alertAfter, `${at}.alertAfter`);
+    if (alertAfter) problems.push(alertAfter);
     return problems;
   });
 }

@@ -7,6 +7,7 @@ import { StackError, type StackProblem } from '../core/problems';
 import { prepareModuleLoading } from './module-hooks';
 import valuesSchema from '../values/stack-values.schema.json';
 import type { RuleDefinition, RuleGroupDefinition } from '../rules/types';
+import { checkRuleGroups } from '../rules/rule-set';
 import type { Severity } from '../core/primitives';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
@@ -125,6 +126,7 @@ function readYaml(file: string, field: string): { groups: RuleGroupDefinition[];
     ...(g.partial_response_strategy ? { partialResponseStrategy: g.partial_response_strategy } : {}),
     rules: g.rules.map((r, j) => fromYaml(r, where(`groups[${i}].rules[${j}]`), problems)),
   }));
+  problems.push(...checkRuleGroups(groups, (at) => where(`groups${at}`)));
   return { groups, problems };
 }
 
@@ -134,13 +136,14 @@ function readModule(file: string, field: string): { groups: RuleGroupDefinition[
   const exported = (require(file) as { default?: unknown }).default;
   const groups = Array.isArray(exported) ? exported : [exported];
   const validateGroups = compiledValidators().groups;
-  const problems = groups.flatMap((group, i) =>
+  const problems: StackProblem[] = groups.flatMap((group, i) =>
     validateGroups(group) ? [] : (validateGroups.errors ?? []).map((e) => ({
       field: `${field} (${path.basename(file)}: default export[${i}]${e.instancePath ? `.${pointer(e.instancePath)}` : ''})`,
       message: e.message ?? 'is invalid',
       fix: 'export default an array of rule groups: [ruleGroup(name, [alertingRule({...}), recordingRule(...)])]',
     })),
   );
+  if (!problems.length) problems.push(...checkRuleGroups(groups as RuleGroupDefinition[], (at) => `${field} (${path.basename(file)}: default export${at})`));
   return { groups: groups as RuleGroupDefinition[], problems };
 }
 

@@ -1,5 +1,6 @@
 import type { StackProblem } from '../core/problems';
 import { closestNames } from '../core/suggest';
+import { checkPromDuration } from '../core/checks';
 import { isAlert, type RuleDefinition, type RuleGroupDefinition } from './types';
 import type { AlertOverride } from './types';
 import type { Severity } from '../core/primitives';
@@ -11,6 +12,9 @@ export interface RuleSource {
   readonly objectName: string;
   readonly groups: readonly RuleGroupDefinition[];
 }
+
+/** Where `RuleSet.addGroup` puts the user's groups: the PrometheusRule of the user-rules component. */
+export const USER_RULES = { component: 'rules', objectName: 'custom-rules' } as const;
 
 export interface RuleSetOptions {
   readonly disable: readonly string[];
@@ -36,6 +40,20 @@ export class RuleSet {
 
   add(source: RuleSource): void {
     this.sources.push(source);
+  }
+
+  /**
+   * Adds a rule group of your own, next to those of `rules.groups` and `rules.files`: into the user-rules
+   * PrometheusRule (`rules/PrometheusRule-custom-rules.yaml`). A group name already used in the stack is rejected:
+   * Prometheus loads all groups side by side.
+   */
+  addGroup(group: RuleGroupDefinition): void {
+    const owner = this.sources.find((s) => s.groups.some((g) => g.name === group.name));
+    if (owner) throw new Error(`rules.addGroup('${group.name}'): a group of that name is already in ${owner.component}/${owner.objectName}; give the group another name`);
+    const withArea = { runbookArea: 'custom', ...group };
+    const index = this.sources.findIndex((s) => s.component === USER_RULES.component && s.objectName === USER_RULES.objectName);
+    if (index < 0) this.sources.push({ ...USER_RULES, groups: [withArea] });
+    else this.sources[index] = { ...this.sources[index], groups: [...this.sources[index].groups, withArea] };
   }
 
   /** Leaves out an alert, recording rule or whole group, by name. */
@@ -69,8 +87,10 @@ export class RuleSet {
         problems.push({ field: origin, message: `no rule or group is named '${name}'`, fix: suggestion(name, [...groupNames, ...ruleNames]) });
       }
     }
-    for (const [name, { origin }] of this.overrides) {
+    for (const [name, { override, origin }] of this.overrides) {
       if (!alertNames.includes(name)) problems.push({ field: origin, message: `no alert is named '${name}'`, fix: suggestion(name, alertNames) });
+      const duration = checkPromDuration(override.for, `${origin}.for`);
+      if (duration) problems.push(duration);
     }
     return problems;
   }
@@ -103,4 +123,32 @@ function nameOf(rule: RuleDefinition): string {
 function suggestion(name: string, candidates: string[]): string {
   const near = closestNames(name, [...new Set(candidates)], 3);
   return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : 'check the name against dist/<stack>/**/PrometheusRule-*.yaml';
+}
+
+/**
+ * The durations of rule groups written by hand (rules.groups, rule files): each group's interval, each alert's `for`,
+ * and the evaluation times of its tests. `fieldOf` turns a path inside the list (`[0].interval`) into the field.
+ */
+export function checkRuleGroups(groups: readonly RuleGroupDefinition[], fieldOf: (path: string) => string): StackProblem[] {
+  const problems: StackProblem[] = [];
+  const duration = (value: unknown, path: string) => {
+    const problem = checkPromDuration(value, fieldOf(path));
+    if (problem) problems.push(problem);
+  };
+  groups.forEach((group, i) => {
+    duration(group.interval, `[${i}].interval`);
+    (group.rules ?? []).forEach((rule, j) => {
+      if (!isAlert(rule)) return;
+      const at = `[${i}].rules[${j}]`;
+      duration(rule.for, `${at}.for`);
+      const cases: Array<[string, unknown]> = [['fires', rule.tests?.fires], ['silent', rule.tests?.silent]];
+      for (const [name, test] of cases) {
+        if (!test || typeof test !== 'object' || 'never' in test) continue;
+        const c = test as { interval?: unknown; at?: unknown };
+        duration(c.interval, `${at}.tests.${name}.interval`);
+        duration(c.at, `${at}.tests.${name}.at`);
+      }
+    });
+  });
+  return problems;
 }

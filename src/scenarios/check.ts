@@ -6,6 +6,7 @@ import { closestNames } from '../core/suggest';
 import { expandSeries, parseSeries } from '../promql/series';
 import type { DrillScenarioValues } from './types';
 import { durationSeconds } from '../core/durations';
+import { checkPromDuration } from '../core/checks';
 
 export function checkDrillScenarios(scenarios: readonly DrillScenarioValues[], schedules: readonly ChaosSchedule[], receivers: readonly string[]): StackProblem[] {
   const problems: StackProblem[] = [];
@@ -35,7 +36,11 @@ export function checkDrillScenarios(scenarios: readonly DrillScenarioValues[], s
       ...(scenario.expect ?? []).map((e, j): [string, string | undefined] => [`${at}.expect[${j}].within`, e.within]),
     ];
     for (const [field, value] of durations) {
-      if (value !== undefined && !(durationSeconds(value) >= 0)) problems.push({ field, message: `'${value}' is not a Prometheus duration`, fix: 'write it like 30s, 5m or 1h' });
+      const problem = checkPromDuration(value, field);
+      if (problem) problems.push(problem);
+    }
+    if (scenario.interval !== undefined && durationSeconds(scenario.interval) === 0) {
+      problems.push({ field: `${at}.interval`, message: 'must be longer than 0s: it is the step between two values', fix: 'e.g. 1m' });
     }
     (scenario.series ?? []).forEach((s, j) => {
       for (const parse of [() => parseSeries(s.series), () => expandSeries(s.values)]) {

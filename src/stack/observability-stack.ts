@@ -1,9 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Alertmanager } from '../components/alertmanager';
-import { Applications } from '../components/applications';
+import { Applications, type ApplicationMonitor } from '../components/applications';
 import { Chaos } from '../components/chaos';
-import { Component, type StackContext } from '../components/component';
+import { Component, componentOf, type ComponentProps } from '../components/component';
 import { ControlPlane } from '../components/control-plane';
 import { Crds } from '../components/crds';
 import { Grafana } from '../components/grafana';
@@ -14,16 +14,17 @@ import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
 import { UserRules } from '../components/user-rules';
 import { DashboardSet } from '../dashboards/dashboard-set';
-import { deliverDashboard } from '../dashboards/delivery';
+import { deliverDashboard, type DashboardDelivery } from '../dashboards/delivery';
 import type { Dashboard } from '../dashboards/model';
 import { RuleSet } from '../rules/rule-set';
+import type { PodMonitor, ServiceMonitor } from '../k8s/monitoring';
 import { addRuleObjects } from './rule-objects';
 import type { ResolvedValues } from '../values/defaults';
-import { StackError } from '../core/problems';
+import { StackError, type StackProblem } from '../core/problems';
 import { resolveValues } from '../values/resolve';
 import { checkSemantics, checkShape } from '../values/validate';
 import type { StackValues } from '../values/stack-values';
-import type { JsonPatchOp } from '../core/json-patch';
+import { applyJsonPatch, JsonPatchError, type JsonPatchOp } from '../core/json-patch';
 import type { KubernetesObject } from '../core/primitives';
 import { NO_REFERENCED_FILES, type ReferencedFiles } from '../values/referenced-files';
 
@@ -58,8 +59,53 @@ function checkPluralsAgainstCrds(values: ResolvedValues, plurals: ReadonlyMap<st
   if (problems.length) throw new StackError(values.name, problems);
 }
 
+/**
+ * Checks a plain cdk8s app runs at `app.synth()`, returning error messages. The package entry installs the model
+ * analyzers here: they live in layers above the stack, which may not import them.
+ */
+const APP_SYNTH_CHECKS: Array<(stack: ObservabilityStack) => string[]> = [];
+
+export function addAppSynthCheck(check: (stack: ObservabilityStack) => string[]): void {
+  APP_SYNTH_CHECKS.push(check);
+}
+
 /** Holds the objects added with `addObject` and `extraObjects`. */
 class ExtraObjects extends Component {}
+
+/** What is wrong with the shape of an object given as an escape hatch, if anything. */
+function shapeProblem(object: unknown): string | undefined {
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return `is ${object === null ? 'null' : Array.isArray(object) ? 'an array' : typeof object}, not a Kubernetes object`;
+  const o = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion) return 'has no apiVersion';
+  if (typeof o.kind !== 'string' || !o.kind) return 'has no kind';
+  if (typeof o.metadata !== 'object' || o.metadata === null) return `${o.kind} has no metadata`;
+  if (typeof o.metadata.name !== 'string' || !o.metadata.name) return `${o.kind} has no metadata.name`;
+  return undefined;
+}
+
+/** Two objects are the same object in the cluster when API group, kind, namespace and name agree (not the version). */
+function identity(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return `${group}\0${kind}\0${namespace ?? ''}\0${name}`;
+}
+
+function toCdk8sPatch(op: JsonPatchOp): JsonPatch {
+  switch (op.op) {
+    case 'add': return JsonPatch.add(op.path, op.value);
+    case 'replace': return JsonPatch.replace(op.path, op.value);
+    case 'remove': return JsonPatch.remove(op.path);
+    case 'test': return JsonPatch.test(op.path, op.value);
+    case 'copy': return JsonPatch.copy(op.from!, op.path);
+    case 'move': return JsonPatch.move(op.from!, op.path);
+  }
+}
+
+interface ExtraObject {
+  readonly id: string;
+  readonly object: ApiObject;
+  readonly replaces: boolean;
+  readonly origin: string;
+}
 
 /**
  * A complete observability stack: one chart, one construct per component, each owning its slice.
@@ -71,10 +117,28 @@ export class ObservabilityStack extends Chart {
   readonly rules: RuleSet;
   /** Every dashboard of the stack. */
   readonly dashboardSet = new DashboardSet();
+  /** The components, as typed fields; a disabled component's is undefined. */
+  readonly prometheusOperator?: PrometheusOperator;
+  readonly prometheus?: Prometheus;
+  readonly alertmanager?: Alertmanager;
+  readonly nodeExporter?: NodeExporter;
+  readonly kubeStateMetrics?: KubeStateMetrics;
+  readonly grafana?: Grafana;
+  /** The monitors of kubelet, API server, scheduler, controller manager and CoreDNS. */
+  readonly controlPlane: ControlPlane;
+  /** Chaos Mesh schedules; undefined without any. */
+  readonly chaos?: Chaos;
+  /** The CRDs of `crds.paths`; undefined without any. */
+  readonly crds?: Crds;
+  private applicationsComponent?: Applications;
+  private readonly delivery: DashboardDelivery;
   private finalized = false;
   private readonly patchList: RegisteredPatch[] = [];
-  private readonly context: StackContext;
+  private readonly context: ComponentProps;
   private extra?: ExtraObjects;
+  /** Set when `o11y synth` (or renderStack) analyzes the model itself: cdk8s' validation need not do it again. */
+  private analyzedByPipeline = false;
+  private readonly extraList: ExtraObject[] = [];
 
   constructor(scope: Construct, name: string, input: StackValues = {}, options: ObservabilityStackOptions = {}) {
     const shape = checkShape(input);
@@ -91,34 +155,82 @@ export class ObservabilityStack extends Chart {
     if (problems.length) throw new StackError(values.name, problems);
 
     super(scope, values.name, { disableResourceNameHashes: true, labels: values.common.labels });
+    // In a plain cdk8s app, `app.synth()` validates before it writes: the same model checks as `o11y synth`.
+    this.node.addValidation({ validate: () => (this.analyzedByPipeline ? [] : APP_SYNTH_CHECKS.flatMap((check) => check(this))) });
     this.values = values;
     this.rules = new RuleSet(values.rules);
-    this.context = { values, namespace: values.common.namespace, rules: this.rules, dashboards: this.dashboardSet };
+    this.context = {
+      common: { namespace: values.common.namespace, instance: values.name, imagePullPolicy: values.common.imagePullPolicy },
+      rules: this.rules,
+      dashboards: this.dashboardSet,
+    };
+    this.delivery = {
+      namespace: values.common.namespace,
+      method: values.grafana.dashboardDelivery,
+      sidecarLabel: values.grafana.dashboardLabel,
+      instanceSelector: values.grafana.grafanaOperatorInstanceSelector,
+    };
+    const { images } = values.common;
 
-    new Namespace(this, this.context);
-    if (values.prometheusOperator.enabled) new PrometheusOperator(this, this.context);
-    if (values.prometheus.enabled) new Prometheus(this, this.context);
-    if (values.alertmanager.enabled) new Alertmanager(this, this.context);
-    if (values.nodeExporter.enabled) new NodeExporter(this, this.context);
-    if (values.kubeStateMetrics.enabled) new KubeStateMetrics(this, this.context);
+    // Wiring only: each component gets its slice of the values and the components it refers to. Ids are the dist/
+    // folder names, and the order of construction is the order of dist/<stack>/SUMMARY.md.
+    new Namespace(this, 'namespace', this.context);
+    if (values.prometheusOperator.enabled) {
+      this.prometheusOperator = new PrometheusOperator(this, 'prometheus-operator', {
+        ...this.context, ...values.prometheusOperator, image: images.prometheusOperator, configReloaderImage: images.prometheusConfigReloader,
+      });
+    }
+    if (values.prometheus.enabled) {
+      this.prometheus = new Prometheus(this, 'prometheus', {
+        ...this.context, ...values.prometheus, image: images.prometheus, clusterName: values.common.clusterName, ruleLabels: values.common.ruleLabels,
+      });
+    }
+    if (values.alertmanager.enabled) {
+      this.alertmanager = new Alertmanager(this, 'alertmanager', { ...this.context, ...values.alertmanager, image: images.alertmanager });
+      // Built after Prometheus (the order of SUMMARY.md), so Prometheus is told where its alerts go once it exists.
+      this.prometheus?.sendAlertsTo(this.alertmanager);
+    }
+    if (values.nodeExporter.enabled) this.nodeExporter = new NodeExporter(this, 'node-exporter', { ...this.context, ...values.nodeExporter, image: images.nodeExporter });
+    if (values.kubeStateMetrics.enabled) {
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', {
+        ...this.context, ...values.kubeStateMetrics, image: images.kubeStateMetrics, chaosSchedules: values.chaos.schedules,
+      });
+    }
     if (values.grafana.enabled) {
-      new Grafana(this, this.context);
+      this.grafana = new Grafana(this, 'grafana', {
+        ...this.context, ...values.grafana, image: images.grafana, sidecarImage: images.grafanaSidecar, prometheus: this.prometheus, prometheusOperator: this.prometheusOperator,
+      });
       for (const json of files.dashboards) {
         this.dashboardSet.add({ json, folder: values.grafana.dashboardFolder, component: 'grafana', origin: 'grafana.dashboardFiles' });
       }
     }
-    new ControlPlane(this, this.context);
-    if (values.applications.length) new Applications(this, this.context);
-    if (values.chaos.schedules.length) new Chaos(this, this.context);
-    const userGroups = [...values.rules.groups, ...files.ruleGroups];
-    if (userGroups.length) new UserRules(this, this.context, userGroups);
+    this.controlPlane = new ControlPlane(this, 'control-plane', { ...this.context, ...values.controlPlane, prometheus: this.prometheus, kubeStateMetrics: this.kubeStateMetrics });
+    if (values.applications.length) this.applicationsComponent = new Applications(this, 'applications', { ...this.context, applications: values.applications });
+    if (values.chaos.schedules.length) this.chaos = new Chaos(this, 'chaos', { ...this.context, ...values.chaos });
+    // Always there, so that `rules.addGroup` has a PrometheusRule to land in; without groups it writes nothing.
+    new UserRules(this, 'rules', { ...this.context, groups: [...values.rules.groups, ...files.ruleGroups] });
     if (files.crds.length) {
-      const crds = new Crds(this, this.context, files.crds);
-      checkPluralsAgainstCrds(values, crds.plurals);
+      this.crds = new Crds(this, 'crds', { ...this.context, crds: files.crds });
+      checkPluralsAgainstCrds(values, this.crds.plurals);
     }
 
-    values.extraObjects.forEach((object) => this.addObject(object));
+    values.extraObjects.forEach((object, i) => this.addObject(object, { origin: `extraObjects[${i}]` }));
     values.patches.forEach((patch, i) => this.patch(patch.kind, patch.name, patch.ops, { component: patch.component, origin: `patches[${i}]` }));
+  }
+
+  /** The user's applications (`applications` and `monitor()`); undefined while there is none. */
+  get applications(): Applications | undefined {
+    return this.applicationsComponent;
+  }
+
+  /**
+   * Scrapes an application, as job `<name>`: a ServiceMonitor selecting its Service, or with `kind: 'PodMonitor'`
+   * a PodMonitor selecting its pods; its alerts and records become its PrometheusRule. Like `applications` in the
+   * values, in the customize hook.
+   */
+  monitor(app: ApplicationMonitor): ServiceMonitor | PodMonitor {
+    this.applicationsComponent ??= new Applications(this, 'applications', this.context);
+    return this.applicationsComponent.monitor(app);
   }
 
   /** The components of this stack, in the order they were added. */
@@ -126,35 +238,33 @@ export class ObservabilityStack extends Chart {
     return this.node.children.filter((c): c is Component => c instanceof Component);
   }
 
-  /** Escape hatch: an object written as it is, to `extra/`. */
-  addObject(object: KubernetesObject): ApiObject {
+  /**
+   * Escape hatch: an object written as it is, to `extra/`, checked like every generated object. An object of the
+   * same kind, namespace and name as a generated one is an error, unless `replaces` says it takes that one's place.
+   */
+  addObject(object: KubernetesObject, options: { replaces?: boolean; origin?: string } = {}): ApiObject {
+    const origin = options.origin ?? 'addObject()';
+    const problem = shapeProblem(object);
+    if (problem) throw new StackError(this.values.name, [{ field: origin, message: problem, fix: 'give it apiVersion, kind and metadata.name, e.g. { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "monitoring" } }' }]);
     this.extra ??= new ExtraObjects(this, 'extra', this.context);
     const id = `${object.kind}-${object.metadata.namespace ?? ''}-${object.metadata.name}`;
-    if (this.extra.node.tryFindChild(id)) {
-      throw new StackError(this.values.name, [{
-        field: 'extraObjects',
-        message: `${object.kind} ${object.metadata.name} is added twice`,
-        fix: 'add each extra object once',
-      }]);
+    const first = this.extraList.find((e) => e.id === id);
+    if (first) {
+      throw new StackError(this.values.name, [{ field: origin, message: `${object.kind} ${object.metadata.name} is also added by ${first.origin}`, fix: 'add each extra object once' }]);
     }
-    return new ApiObject(this.extra, id, object);
+    const added = new ApiObject(this.extra, id, object);
+    this.extraList.push({ id, object: added, replaces: options.replaces ?? false, origin });
+    return added;
   }
 
   /**
-   * Escape hatch: a JSON patch (RFC 6902) on the generated object of this kind and name.
-   * Applied after everything else; a patch that matches no object or cannot apply fails the synth.
+   * Escape hatch: a JSON patch (RFC 6902) on the generated object of this kind and name, applied strictly (a
+   * `replace` or `remove` of a missing path, a failing `test` are errors). Applied after everything else; a patch
+   * that matches no object or cannot apply fails the synth, naming `origin`.
    */
   patch(kind: string, name: string, ops: readonly JsonPatchOp[], options: { component?: string; origin?: string } = {}): void {
+    if (this.finalized) throw new StackError(this.values.name, [{ field: options.origin ?? `patch(${kind}, ${name})`, message: 'comes after the stack was finalized', fix: 'patch in the stack file\'s customize function' }]);
     this.patchList.push({ kind, name, ops, component: options.component, origin: options.origin ?? `patch(${kind}, ${name})` });
-  }
-
-  /**
-   * Every metric name the stack's rules and dashboards may use: what its components' targets expose, what its
-   * recording rules produce, and what the user declared.
-   */
-  knownMetrics(): Set<string> {
-    const records = this.rules.effective().flatMap((s) => s.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
-    return new Set([...this.components.flatMap((c) => c.metrics), ...records, ...this.values.rules.knownMetrics]);
   }
 
   /** The dashboards Grafana gets (none when Grafana is disabled). */
@@ -162,7 +272,10 @@ export class ObservabilityStack extends Chart {
     return this.values.grafana.enabled ? this.dashboardSet.all() : [];
   }
 
-  /** Last step before rendering: rules into PrometheusRule objects, dashboards into their delivery objects. Idempotent. */
+  /**
+   * Last step before the model is read: rules into PrometheusRule objects, dashboards into their delivery objects,
+   * extra objects checked against the generated ones, then every patch. Idempotent.
+   */
   finalize(): void {
     if (this.finalized) return;
     const problems = this.rules.problems();
@@ -176,7 +289,7 @@ export class ObservabilityStack extends Chart {
     addRuleObjects(this.components, this.rules, this.values);
     for (const dashboard of this.dashboards()) {
       const owner = this.components.find((c) => c.componentName === dashboard.component)!;
-      problems.push(...deliverDashboard(owner, dashboard, this.values, {
+      problems.push(...deliverDashboard(owner, dashboard, this.delivery, {
         'app.kubernetes.io/name': 'grafana-dashboard',
         'app.kubernetes.io/instance': this.values.name,
         'app.kubernetes.io/component': 'dashboard',
@@ -184,8 +297,57 @@ export class ObservabilityStack extends Chart {
         'app.kubernetes.io/managed-by': 'cdk8s-o11y',
       }));
     }
+    problems.push(...this.placeExtraObjects(), ...this.applyPatches());
     if (problems.length) throw new StackError(this.values.name, problems);
     this.finalized = true;
+  }
+
+  /** An extra object may not silently sit beside a generated one of the same identity: it replaces it, or it is an error. */
+  private placeExtraObjects(): StackProblem[] {
+    const generated = new Map<string, ApiObject>();
+    for (const o of this.node.findAll()) {
+      if (o instanceof ApiObject && componentOf(o) !== this.extra) generated.set(identity(o.apiVersion, o.kind, o.metadata.namespace, o.name), o);
+    }
+    const problems: StackProblem[] = [];
+    for (const extra of this.extraList) {
+      const { apiVersion, kind, metadata } = extra.object;
+      const clash = generated.get(identity(apiVersion, kind, metadata.namespace, extra.object.name));
+      const what = `${kind} ${metadata.namespace ? `${metadata.namespace}/` : ''}${extra.object.name}`;
+      if (clash && extra.replaces) clash.node.scope!.node.tryRemoveChild(clash.node.id);
+      else if (clash) problems.push({ field: extra.origin, message: `${what} is also generated by component ${componentOf(clash)?.componentName ?? 'stack'}`, fix: 'patch the generated object instead, or say that yours replaces it (replacementObjects in the values, or addObject(object, { replaces: true }))' });
+      else if (extra.replaces) problems.push({ field: extra.origin, message: `replaces ${what}, but the stack generates no such object`, fix: 'add it as an extra object, or fix its kind, namespace or name' });
+    }
+    return problems;
+  }
+
+  /** Every patch, in order, checked strictly on the object as it then is, and handed to cdk8s so every synth path applies it. */
+  private applyPatches(): StackProblem[] {
+    const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const problems: StackProblem[] = [];
+    for (const patch of this.patchList) {
+      const targets = objects.filter((o) => o.kind === patch.kind && o.name === patch.name && (patch.component === undefined || componentOf(o)?.componentName === patch.component));
+      if (targets.length !== 1) {
+        const sameKind = objects.filter((o) => o.kind === patch.kind).map((o) => `${componentOf(o)?.componentName ?? 'stack'}/${o.name}`);
+        problems.push(targets.length === 0
+          ? { field: patch.origin, message: `no generated ${patch.kind} is named '${patch.name}'${patch.component ? ` in component ${patch.component}` : ''}`, fix: sameKind.length ? `objects of kind ${patch.kind}: ${sameKind.join(', ')}` : `the stack generates no ${patch.kind}` }
+          : { field: patch.origin, message: `${targets.length} generated objects are ${patch.kind} '${patch.name}' (components ${targets.map((t) => componentOf(t)?.componentName).join(', ')})`, fix: 'add `component` to say which one to patch' });
+        continue;
+      }
+      try {
+        applyJsonPatch(targets[0].toJson(), patch.ops);
+      } catch (error) {
+        const at = error instanceof JsonPatchError ? `${patch.origin}.ops[${error.op}]` : patch.origin;
+        problems.push({ field: at, message: `cannot apply to ${patch.kind} '${patch.name}': ${(error as Error).message}`, fix: 'check the JSON pointer against the generated file in dist/' });
+        continue;
+      }
+      targets[0].addJsonPatch(...patch.ops.map(toCdk8sPatch));
+    }
+    return problems;
+  }
+
+  /** @internal the pipeline analyzes this stack's model itself. */
+  _analyzedByPipeline(): void {
+    this.analyzedByPipeline = true;
   }
 
   /** The registered patches, in order. */

@@ -1,24 +1,32 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ResolvedValues } from './defaults';
 import type { StackProblem } from '../core/problems';
+import { quoted, shown } from '../core/redact';
 import { closestNames } from '../core/suggest';
 import { checkReceivers } from '../alerting/receivers';
 import { checkSchedules } from '../chaos/safety';
 import { checkDrillScenarios } from '../scenarios/check';
-import { checkCustomResources, checkMonitors, monitorResource } from '../ksm/config';
+import { checkCustomResources, checkMonitors, monitorResource, type ResourceEntry } from '../ksm/config';
+import { checkRouting } from '../alerting/checks';
+import { checkRuleGroups } from '../rules/rule-set';
+import { checkByteSize, checkPromDuration } from '../core/checks';
+import { urlFinding } from '../core/credentials';
 import schema from './stack-values.schema.json';
 import type { ResourceValues } from '../core/primitives';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const PROM_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const PROM_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+/** The id the values schema is registered under, so that a union's branches can be validated on their own. */
+const VALUES_ID = 'stack-values';
+let ajv: Ajv | undefined;
+let compiled: ValidateFunction | undefined;
+const branchValidators = new Map<string, ValidateFunction>();
 
 export interface ShapeCheck {
   readonly problems: StackProblem[];
@@ -28,11 +36,109 @@ export interface ShapeCheck {
 
 /** Checks the shape of raw stack values against the schema generated from values.ts. */
 export function checkShape(values: unknown): ShapeCheck {
-  // Unoptimized code compiles in half the time, and this schema is validated once per synth.
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } }).compile(schema);
+  if (!compiled) {
+    // Unoptimized code compiles in half the time, and this schema is validated once per synth.
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } });
+    ajv.addSchema(schema, VALUES_ID);
+    compiled = ajv.getSchema(VALUES_ID)!;
+  }
   if (compiled(values)) return { problems: [], wellTyped: true };
-  const errors = compiled.errors ?? [];
+  const errors = collapseUnions(compiled.errors ?? []);
   return { problems: dedupe(errors.map(describeSchemaError)), wellTyped: errors.every((e) => e.keyword === 'additionalProperties') };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Unions (Receiver, ChaosExperiment, CrMetric ...): ajv reports every branch's errors, a dozen for one mistake. Only
+// the branch the user meant counts: the one whose discriminator (type, kind, op, action, mode) matches the value,
+// else the one with the fewest errors.
+
+const DISCRIMINATORS = ['type', 'kind', 'op', 'action', 'mode'];
+type SchemaObject = { $ref?: string; anyOf?: SchemaObject[]; oneOf?: SchemaObject[]; properties?: Record<string, { const?: unknown; enum?: unknown[] }> };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function resolveRef(branch: SchemaObject): SchemaObject {
+  const name = branch.$ref?.startsWith('#/definitions/') ? branch.$ref.slice('#/definitions/'.length) : undefined;
+  return name ? ((schema.definitions as unknown as Record<string, SchemaObject>)[name] ?? branch) : branch;
+}
+
+/** The values a branch allows for a discriminator key (through nested unions); undefined: it does not constrain it. */
+function discriminatorValues(branch: SchemaObject, key: string, depth = 0): unknown[] | undefined {
+  const resolved = resolveRef(branch);
+  const union = resolved.anyOf ?? resolved.oneOf;
+  if (union && depth < 4) {
+    const all = union.map((b) => discriminatorValues(b, key, depth + 1));
+    return all.every((v) => v === undefined) ? undefined : all.flatMap((v) => v ?? []);
+  }
+  const property = resolved.properties?.[key];
+  if (property?.const !== undefined) return [property.const];
+  return Array.isArray(property?.enum) ? property.enum : undefined;
+}
+
+/** A validator for one branch of a union, its references resolved against the values schema. */
+function branchValidator(branch: SchemaObject): ValidateFunction {
+  const key = JSON.stringify(branch);
+  let validate = branchValidators.get(key);
+  if (!validate) {
+    const rebased = JSON.parse(key.replace(/"\$ref":"#\//g, () => `"$ref":"${VALUES_ID}#/`)) as object;
+    validate = ajv!.compile(rebased);
+    branchValidators.set(key, validate);
+  }
+  return validate;
+}
+
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}/`);
+}
+
+function isUnionError(e: ErrorObject): boolean {
+  return e.keyword === 'anyOf' || (e.keyword === 'oneOf' && !e.params.passingSchemas);
+}
+
+/** The errors with each failed union (the outermost at a value) replaced by the errors of the branch meant. */
+function collapseUnions(errors: readonly ErrorObject[], depth = 0): ErrorObject[] {
+  const unions = errors.map((e, i) => [e, i] as const).filter(([e]) => isUnionError(e));
+  if (!unions.length || depth > 6) return [...errors];
+  // ajv reports a union after its branches: among unions at one value, the last is the outermost.
+  const roots = unions.filter(([u, i]) => !unions.some(([v, j]) => j !== i && under(u.instancePath, v.instancePath) && (v.instancePath !== u.instancePath || j > i)));
+  const result: ErrorObject[] = [];
+  errors.forEach((e) => {
+    const root = roots.find(([u]) => under(e.instancePath, u.instancePath));
+    if (!root) result.push(e);
+    else if (root[0] === e) result.push(...branchErrors(e, depth));
+  });
+  return result;
+}
+
+function branchErrors(union: ErrorObject, depth: number): ErrorObject[] {
+  const branches = (Array.isArray(union.schema) ? union.schema : []) as SchemaObject[];
+  const data: unknown = union.data;
+  if (!branches.length || !ajv) return [union];
+  let candidates = branches;
+  if (isPlainObject(data)) {
+    for (const key of DISCRIMINATORS) {
+      const allowed = candidates.map((b) => discriminatorValues(b, key));
+      if (allowed.every((v) => v === undefined) || data[key] === undefined) continue;
+      const matching = candidates.filter((_, k) => allowed[k]?.includes(data[key]));
+      if (!matching.length) {
+        // An unknown discriminator: that is the one mistake, whatever else the object holds.
+        const values = [...new Set(allowed.flatMap((v) => v ?? []))];
+        return [{ keyword: 'enum', instancePath: `${union.instancePath}/${key}`, schemaPath: union.schemaPath, params: { allowedValues: values }, data: data[key] }];
+      }
+      candidates = matching;
+    }
+  }
+  let best: ErrorObject[] | undefined;
+  for (const branch of candidates) {
+    const validate = branchValidator(branch);
+    if (validate(data)) return [];
+    const errors = collapseUnions(validate.errors ?? [], depth + 1);
+    if (!best || errors.length < best.length) best = errors;
+  }
+  if (!best?.length) return [union];
+  return best.map((e) => ({ ...e, instancePath: `${union.instancePath}${e.instancePath}` }));
 }
 
 function fieldOf(instancePath: string): string {
@@ -44,8 +150,19 @@ function fieldOf(instancePath: string): string {
     .reduce((acc, part) => (/^[0-9]+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }
 
+/** The last property name of a JSON pointer (`/alertmanager/receivers/0/apiUrl` -> `apiUrl`), if any. */
+function keyOf(instancePath: string): string | undefined {
+  return instancePath.split('/').reverse().find((part) => part !== '' && !/^[0-9]+$/.test(part));
+}
+
+function isSecretRefSchema(s: unknown): boolean {
+  const properties = (s as { properties?: object } | undefined)?.properties;
+  return properties !== undefined && Object.keys(properties).sort().join() === 'key,name';
+}
+
 function describeSchemaError(error: ErrorObject): StackProblem {
   const field = fieldOf(error.instancePath);
+  const key = keyOf(error.instancePath);
   switch (error.keyword) {
     case 'additionalProperties': {
       const unknown = String(error.params.additionalProperty);
@@ -54,30 +171,41 @@ function describeSchemaError(error: ErrorObject): StackProblem {
       const at = field === '(stack values)' ? unknown : `${field}.${unknown}`;
       return {
         field: at,
-        message: `unknown option '${unknown}'`,
+        message: `unknown option ${quoted(unknown)}`,
         fix: `${near ? `did you mean '${near}'? ` : ''}known options here: ${known.join(', ')}`,
       };
     }
     case 'required':
       return { field, message: `missing required field '${String(error.params.missingProperty)}'` };
-    case 'enum':
+    case 'enum': {
+      const allowed = error.params.allowedValues as unknown[];
+      const [near] = typeof error.data === 'string' ? closestNames(error.data, allowed.filter((v): v is string => typeof v === 'string')) : [];
       return {
         field,
-        message: `${JSON.stringify(error.data)} is not allowed`,
-        fix: `use one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+        message: `${shown(error.data, key)} is not allowed`,
+        fix: `${near ? `did you mean ${JSON.stringify(near)}? ` : ''}use one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
       };
+    }
     case 'type':
-      return { field, message: `must be ${String(error.params.type)}, got ${describeValue(error.data)}` };
+      // A credential pasted where a Secret reference belongs: say where it goes, never what it is.
+      if (isSecretRefSchema(error.parentSchema) && typeof error.data === 'string') {
+        return {
+          field,
+          message: `must be a Secret reference { name, key }, not the credential itself (got ${shown(error.data, 'secret')})`,
+          fix: `put it in a Secret (kubectl create secret generic <name> --from-literal=<key>=…) and reference it as ${key ?? 'the field'}: { name: '<name>', key: '<key>' }`,
+        };
+      }
+      return { field, message: `must be ${String(error.params.type)}, got ${describeValue(error.data, key)}` };
     default:
-      return { field, message: `${error.message ?? 'is invalid'} (got ${describeValue(error.data)})` };
+      return { field, message: `${error.message ?? 'is invalid'} (got ${describeValue(error.data, key)})` };
   }
 }
 
-function describeValue(value: unknown): string {
+function describeValue(value: unknown, key?: string): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${shown(value, key)}`;
 }
 
 function dedupe(problems: StackProblem[]): StackProblem[] {
@@ -93,29 +221,38 @@ function dedupe(problems: StackProblem[]): StackProblem[] {
 /** Checks what the schema cannot: names, durations, quantities, counts, uniqueness. */
 export function checkSemantics(v: ResolvedValues): StackProblem[] {
   const problems: StackProblem[] = [];
-  const check = (ok: boolean, field: string, message: string, fix?: string) => {
-    if (!ok) problems.push({ field, message, fix });
+  // The message may be a function: it quotes the value (redacted, cut when long) only when the check fails.
+  const check = (ok: boolean, field: string, message: string | (() => string), fix?: string) => {
+    if (!ok) problems.push({ field, message: typeof message === 'function' ? message() : message, fix });
   };
   const dnsLabel = (value: string, field: string, what: string) =>
     check(
       DNS_LABEL.test(value) && value.length <= 63,
       field,
-      `'${value}' is not a valid ${what}`,
+      () => `${quoted(value)} is not a valid ${what}`,
       'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (RFC 1123)',
     );
-  const duration = (value: string | undefined, field: string) =>
-    value === undefined ||
-    check(value !== '' && PROM_DURATION.test(value), field, `'${value}' is not a Prometheus duration`, 'write it like 30s, 5m, 1h30m or 15d');
+  const push = (problem: StackProblem | undefined) => problem && problems.push(problem);
+  const duration = (value: string | undefined, field: string) => push(checkPromDuration(value, field));
+  const thresholds = (values: object | undefined, field: string) => {
+    // Thresholds named ...For and ...Window are durations (the `for` of an alert, a range of its query).
+    for (const [key, value] of Object.entries(values ?? {})) if (/(For|Window)$/.test(key)) duration(value as string, `${field}.${key}`);
+  };
+  /** A URL the stack writes into objects: it must not carry a credential (user:password@, ?token=...). */
+  const noCredential = (url: string | undefined, field: string, fix: string) => {
+    const found = url === undefined ? undefined : urlFinding(url.trim());
+    if (found) problems.push({ field, message: `holds a credential: ${found.what}`, fix });
+  };
   const count = (value: number, field: string, min: number) =>
     check(Number.isInteger(value) && value >= min, field, `must be a whole number of at least ${min}, got ${value}`);
   const labels = (map: Record<string, string> | undefined, field: string) => {
     for (const [key, value] of Object.entries(map ?? {})) {
-      check(LABEL_NAME.test(key) && key.length <= 316, `${field}.${key}`, `'${key}' is not a valid Kubernetes label key`);
-      check(LABEL_VALUE.test(value) && value.length <= 63, `${field}.${key}`, `'${value}' is not a valid Kubernetes label value`, 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+      check(LABEL_NAME.test(key) && key.length <= 316, `${field}.${key}`, () => `${quoted(key)} is not a valid Kubernetes label key`, 'use a name of letters, digits, "-", "_" and ".", optionally prefixed by a DNS subdomain and "/" (e.g. example.com/team)');
+      check(LABEL_VALUE.test(value) && value.length <= 63, `${field}.${key}`, () => `${quoted(value, key)} is not a valid Kubernetes label value`, 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
     }
   };
   const quantity = (value: string | undefined, field: string) =>
-    value === undefined || check(QUANTITY.test(value), field, `'${value}' is not a Kubernetes quantity`, 'write it like 100m, 0.5, 256Mi or 2Gi');
+    value === undefined || check(QUANTITY.test(value), field, () => `${quoted(value)} is not a Kubernetes quantity`, 'write it like 100m, 0.5, 256Mi or 2Gi');
   const resources = (r: ResourceValues, field: string) => {
     for (const kind of ['requests', 'limits'] as const) {
       quantity(r[kind]?.cpu, `${field}.${kind}.cpu`);
@@ -128,31 +265,53 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   labels(v.common.labels, 'common.labels');
   labels(v.common.ruleLabels, 'common.ruleLabels');
   check(Object.keys(v.common.ruleLabels).length > 0, 'common.ruleLabels', 'must not be empty: Prometheus selects rules by these labels', 'set at least one label, e.g. { role: "alert-rules" }');
-  check(v.common.clusterName !== '' && LABEL_VALUE.test(v.common.clusterName), 'common.clusterName', `'${v.common.clusterName}' is not a valid label value`);
+  check(v.common.clusterName !== '' && LABEL_VALUE.test(v.common.clusterName), 'common.clusterName', () => `${quoted(v.common.clusterName)} is not a valid label value`);
 
   count(v.prometheus.replicas, 'prometheus.replicas', 1);
   duration(v.prometheus.retention, 'prometheus.retention');
   duration(v.prometheus.scrapeInterval, 'prometheus.scrapeInterval');
   duration(v.prometheus.evaluationInterval, 'prometheus.evaluationInterval');
+  push(checkByteSize(v.prometheus.retentionSize, 'prometheus.retentionSize'));
+  thresholds(v.prometheus.thresholds, 'prometheus.thresholds');
+  noCredential(v.prometheus.externalUrl, 'prometheus.externalUrl', 'give the URL users open, without credentials');
   resources(v.prometheus.resources, 'prometheus.resources');
   quantity(v.prometheus.storage?.size, 'prometheus.storage.size');
   (v.prometheus.remoteWrite ?? []).forEach((rw, i) => {
-    check(/^https?:\/\/[^\s]+$/.test(rw.url), `prometheus.remoteWrite[${i}].url`, `'${rw.url}' is not an http(s) URL`);
+    const found = urlFinding(rw.url.trim());
+    if (found) {
+      problems.push({
+        field: `prometheus.remoteWrite[${i}].url`,
+        message: `holds a credential: ${found.what}; credentials are never written into the stack`,
+        fix: `remove it from the URL, put it in a Secret (kubectl create secret generic <name> --from-literal=<key>=…) and reference it as ${found.kind === 'url-password' ? 'basicAuth: { username: { name, key }, password: { name, key } }' : 'bearerToken: { name, key }'}`,
+      });
+    } else {
+      check(/^https?:\/\/[^\s]+$/.test(rw.url), `prometheus.remoteWrite[${i}].url`, () => `${quoted(rw.url)} is not an http(s) URL`);
+    }
     check(!(rw.basicAuth && rw.bearerToken), `prometheus.remoteWrite[${i}]`, 'basicAuth and bearerToken are mutually exclusive', 'keep one of them');
   });
   for (const [key] of Object.entries(v.prometheus.externalLabels)) {
-    check(PROM_NAME.test(key) && !key.includes(':'), `prometheus.externalLabels.${key}`, `'${key}' is not a valid Prometheus label name`);
+    check(PROM_NAME.test(key) && !key.includes(':'), `prometheus.externalLabels.${key}`, () => `${quoted(key)} is not a valid Prometheus label name`);
     check(key !== 'cluster', 'prometheus.externalLabels.cluster', 'the cluster label comes from common.clusterName', 'set common.clusterName instead');
   }
 
   count(v.alertmanager.replicas, 'alertmanager.replicas', 1);
   duration(v.alertmanager.retention, 'alertmanager.retention');
+  thresholds(v.alertmanager.thresholds, 'alertmanager.thresholds');
+  noCredential(v.alertmanager.externalUrl, 'alertmanager.externalUrl', 'give the URL users open, without credentials');
+  problems.push(...checkRouting(v.alertmanager, 'alertmanager', v.alertmanager.enabled));
   resources(v.alertmanager.resources, 'alertmanager.resources');
   quantity(v.alertmanager.storage?.size, 'alertmanager.storage.size');
 
   count(v.nodeExporter.port, 'nodeExporter.port', 1);
   check(v.nodeExporter.port <= 65535, 'nodeExporter.port', `must be a port number up to 65535, got ${v.nodeExporter.port}`);
   resources(v.nodeExporter.resources, 'nodeExporter.resources');
+  thresholds(v.nodeExporter.thresholds, 'nodeExporter.thresholds');
+  thresholds(v.kubeStateMetrics.thresholds, 'kubeStateMetrics.thresholds');
+  thresholds(v.prometheusOperator.thresholds, 'prometheusOperator.thresholds');
+  thresholds(v.grafana.thresholds, 'grafana.thresholds');
+  thresholds(v.controlPlane.thresholds, 'controlPlane.thresholds');
+  noCredential(v.grafana.rootUrl, 'grafana.rootUrl', 'give the URL users open, without credentials');
+  noCredential(v.rules.runbookBaseUrl, 'rules.runbookBaseUrl', 'give a URL without credentials: runbook links are shown to everyone who gets an alert');
   resources(v.kubeStateMetrics.resources, 'kubeStateMetrics.resources');
   resources(v.prometheusOperator.resources, 'prometheusOperator.resources');
   v.prometheusOperator.watchNamespaces.forEach((ns, i) => dnsLabel(ns, `prometheusOperator.watchNamespaces[${i}]`, 'namespace name'));
@@ -174,23 +333,28 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
     check(Object.keys(app.selector).length > 0, `${at}.selector`, 'must not be empty: an empty selector scrapes every Service in the namespace', 'name the labels of the application\'s Service');
     duration(app.interval, `${at}.interval`);
     const first = appNames.get(app.name);
-    check(first === undefined, `${at}.name`, `'${app.name}' is already used by applications[${first}]`, 'give every application a unique name');
+    check(first === undefined, `${at}.name`, () => `${quoted(app.name)} is already used by applications[${first}]`, 'give every application a unique name');
     appNames.set(app.name, i);
     const ruleNames = new Set<string>();
     (app.alerts ?? []).forEach((alert, j) => {
-      check(ALERT_NAME.test(alert.alert), `${at}.alerts[${j}].alert`, `'${alert.alert}' is not a valid alert name`, 'use letters, digits and "_", not starting with a digit');
+      check(ALERT_NAME.test(alert.alert), `${at}.alerts[${j}].alert`, () => `${quoted(alert.alert)} is not a valid alert name`, 'use letters, digits and "_", not starting with a digit');
       check(alert.expr.trim() !== '', `${at}.alerts[${j}].expr`, 'must not be empty');
       duration(alert.for, `${at}.alerts[${j}].for`);
-      check(!ruleNames.has(alert.alert), `${at}.alerts[${j}].alert`, `'${alert.alert}' is defined twice in this application`);
+      check(!ruleNames.has(alert.alert), `${at}.alerts[${j}].alert`, () => `${quoted(alert.alert)} is defined twice in this application`);
       ruleNames.add(alert.alert);
     });
     (app.records ?? []).forEach((record, j) => {
-      check(PROM_NAME.test(record.record), `${at}.records[${j}].record`, `'${record.record}' is not a valid metric name`, 'use letters, digits, "_" and ":" (level:metric:operations)');
+      check(PROM_NAME.test(record.record), `${at}.records[${j}].record`, () => `${quoted(record.record)} is not a valid metric name`, 'use letters, digits, "_" and ":" (level:metric:operations)');
       check(record.expr.trim() !== '', `${at}.records[${j}].expr`, 'must not be empty');
     });
   });
 
-  problems.push(...checkCustomResources([...v.kubeStateMetrics.customResources, ...v.kubeStateMetrics.crStatusMonitors.map(monitorResource)], 'kubeStateMetrics.customResources', v.kubeStateMetrics.allowWildcardResources));
+  // One config for both lists (names and kinds unique across them), each problem at the entry it comes from.
+  const ksmResources: ResourceEntry[] = [
+    ...v.kubeStateMetrics.customResources.map((resource, i) => ({ resource, at: `kubeStateMetrics.customResources[${i}]` })),
+    ...v.kubeStateMetrics.crStatusMonitors.map((m, i) => ({ resource: monitorResource(m), at: `kubeStateMetrics.crStatusMonitors[${i}]`, derived: true })),
+  ];
+  problems.push(...checkCustomResources(ksmResources, 'kubeStateMetrics', v.kubeStateMetrics.allowWildcardResources));
   problems.push(...checkMonitors(v.kubeStateMetrics.crStatusMonitors, 'kubeStateMetrics.crStatusMonitors'));
 
   problems.push(...checkSchedules(v.chaos.schedules, v.common.namespace));
@@ -203,11 +367,19 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
     problems.push(...checkReceivers(team.receivers, `alertmanager.teams[${i}].receivers`));
   });
 
+  // Rules: overrides, the groups written in the values, unit tests.
+  for (const [alert, override] of Object.entries(v.rules.overrides)) duration(override.for, `rules.overrides.${alert}.for`);
+  problems.push(...checkRuleGroups(v.rules.groups, (at) => `rules.groups${at}`));
+  v.rules.tests.forEach((test, i) => {
+    duration(test.interval, `rules.tests[${i}].interval`);
+    (test.expect ?? []).forEach((e, j) => duration(e.at, `rules.tests[${i}].expect[${j}].at`));
+  });
+
   v.patches.forEach((patch, i) => {
-    patch.ops.forEach((op, j) => check(op.path.startsWith('/'), `patches[${i}].ops[${j}].path`, `'${op.path}' is not a JSON pointer`, 'start it with "/", e.g. /spec/replicas'));
+    patch.ops.forEach((op, j) => check(op.path.startsWith('/'), `patches[${i}].ops[${j}].path`, () => `${quoted(op.path)} is not a JSON pointer`, 'start it with "/", e.g. /spec/replicas'));
   });
   v.extraObjects.forEach((object, i) => {
-    check(DNS_SUBDOMAIN.test(object.metadata.name), `extraObjects[${i}].metadata.name`, `'${object.metadata.name}' is not a valid object name`);
+    check(DNS_SUBDOMAIN.test(object.metadata.name), `extraObjects[${i}].metadata.name`, () => `${quoted(object.metadata.name)} is not a valid object name`);
   });
   return problems;
 }

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { stackFiles } from '../../src/synth/layout';
 import { loadStackFile } from '../../src/load/stack-file';
-import { renderStack } from '../../src/model/render';
+import { renderStack } from '../../src/synth/pipeline';
 import { renderError } from '../helpers';
 
 describe('secrets by reference', () => {

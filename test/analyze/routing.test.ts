@@ -103,7 +103,7 @@ describe('routing analyzer', () => {
 
 describe('the routing of the teams example stack', () => {
   const { loadStackFile } = require('../../src/load/stack-file');
-  const { renderStack } = require('../../src/model/render');
+  const { renderStack } = require('../../src/synth/pipeline');
   const path = require('path');
   const stack = renderStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts')));
   const config = parse((at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml']);
@@ -123,7 +123,7 @@ describe('the routing of the teams example stack', () => {
   testWithTool('amtool', 'amtool config routes test, on the configuration the operator merges with the team\'s AlertmanagerConfig, agrees with every declared expectation', () => {
     const { alertmanagerConfig } = require('../../src/alerting/config');
     const { operatorRouting } = require('../../src/alerting/operator-routing');
-    const resolved = require('../../src/model/render').buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts'))).values.alertmanager;
+    const resolved = require('../../src/synth/pipeline').buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts'))).values.alertmanager;
     const merged = operatorRouting(resolved, 'monitoring');
     const yaml = require('../../src/synth/layout').toYaml(alertmanagerConfig({ ...merged, timeIntervals: resolved.timeIntervals }));
     expect(yaml).toContain('receiver: shop/shop-routing/shop-slack');

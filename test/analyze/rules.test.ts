@@ -34,7 +34,7 @@ describe('rule analyzer', () => {
     expect(warning).toMatchObject({ severity: 'warning', code: 'promql/unknown-metric', where: 'rules/custom-rules › checkout › CheckoutDown' });
     expect(warning.message).toContain("metric 'scrape_duration_secnds'");
     expect(warning.fix).toContain("did you mean 'scrape_duration_seconds'?");
-    const { renderStack } = require('../../src/model/render');
+    const { renderStack } = require('../../src/synth/pipeline');
     const { defineStack } = require('../../src');
     expect(() => renderStack({ definition: defineStack(values), name: 's', source: 's.ts' }, { strict: true })).toThrow("metric 'scrape_duration_secnds'");
   });

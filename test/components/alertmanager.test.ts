@@ -1,11 +1,17 @@
+import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { at, find, objectsOf, render } from '../helpers';
+import { Alertmanager } from '../../src/components/alertmanager';
+import type { KubernetesObject } from '../../src/core/primitives';
+import { at, find, render } from '../helpers';
 import { runTool, testWithTool } from '../tools';
+import { alertmanagerProps, only, synth } from './props';
+
+const configOf = (objects: readonly KubernetesObject[]) => (at(only(objects, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml'];
 
 describe('alertmanager component', () => {
-  const stack = render();
-  const alertmanager = find(stack, 'Alertmanager', 'main');
-  const config = (at(find(stack, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml'];
+  const objects = synth((chart) => new Alertmanager(chart, 'alertmanager', alertmanagerProps()));
+  const alertmanager = only(objects, 'Alertmanager', 'main');
+  const config = configOf(objects);
 
   test('runs 3 replicas from its own config Secret', () => {
     expect(at(alertmanager, 'spec.replicas')).toBe(3);
@@ -22,24 +28,56 @@ describe('alertmanager component', () => {
   });
 
   test('receivers read credentials from Secrets the Alertmanager mounts, and team configs are selected', () => {
-    const routed = render({
-      alertmanager: {
-        receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pd', key: 'key' } }],
-        route: { receiver: 'pager' },
-        teams: [{ namespace: 'shop', receivers: [{ name: 'null', type: 'null' }], route: { receiver: 'null' } }],
-      },
-    });
-    const spec = at(find(routed, 'Alertmanager', 'main'), 'spec') as Record<string, unknown>;
+    const routed = synth((chart) => new Alertmanager(chart, 'alertmanager', alertmanagerProps({
+      receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pd', key: 'key' } }],
+      route: { receiver: 'pager' },
+      teams: [{ namespace: 'shop', receivers: [{ name: 'null', type: 'null' }], route: { receiver: 'null' } }],
+    })));
+    const spec = at(only(routed, 'Alertmanager', 'main'), 'spec') as Record<string, unknown>;
     expect(spec.secrets).toEqual(['pd']);
     expect(spec.alertmanagerConfigNamespaceSelector).toEqual({});
-    expect(find(routed, 'AlertmanagerConfig', 'shop-routing')).toBeDefined();
+    expect(spec.alertmanagerConfigSelector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'test', 'app.kubernetes.io/part-of': 'cdk8s-o11y' } });
+    expect(at(only(routed, 'AlertmanagerConfig', 'shop-routing'), 'metadata.namespace')).toBe('shop');
+    expect(at(alertmanager, 'spec.secrets')).toBeUndefined();
+  });
+
+  test('a receiver and a route added after the constructor reach the config Secret, and the receiver\'s Secret is mounted', () => {
+    const added = synth((chart) => {
+      const am = new Alertmanager(chart, 'alertmanager', alertmanagerProps());
+      am.addReceiver({ name: 'oncall', type: 'webhook', url: 'https://oncall.example.com/alerts', bearerToken: { name: 'oncall-token', key: 'token' } });
+      am.addRoute({ receiver: 'oncall', matchers: ['severity="critical"'] });
+      expect(am.receivers.map((r) => r.name)).toEqual(['null', 'oncall']);
+    });
+    const parsed = parse(configOf(added));
+    expect(parsed.receivers.map((r: { name: string }) => r.name)).toEqual(['null', 'oncall']);
+    expect(parsed.route.routes.at(-1)).toEqual({ receiver: 'oncall', matchers: ['severity="critical"'] });
+    expect(at(only(added, 'Alertmanager', 'main'), 'spec.secrets')).toEqual(['oncall-token']);
+  });
+
+  test('a receiver whose name is taken is rejected, naming it', () => {
+    const am = new Alertmanager(Testing.chart(), 'alertmanager', alertmanagerProps());
+    expect(() => am.addReceiver({ name: 'null', type: 'null' })).toThrow("alertmanager.addReceiver('null'): a receiver named 'null' already exists");
+  });
+
+  test('a receiver with a credential in a plain field is rejected like in the values', () => {
+    const am = new Alertmanager(Testing.chart(), 'alertmanager', alertmanagerProps());
+    expect(() => am.addReceiver({ name: 'hook', type: 'webhook', url: 'https://user:hunter2@hooks.example.com/alerts' })).toThrow("alertmanager.addReceiver('hook')");
+    expect(am.receivers.map((r) => r.name)).toEqual(['null']);
+  });
+
+  test('a route added to a receiver that never comes fails the validation, saying which', () => {
+    const am = new Alertmanager(Testing.chart(), 'alertmanager', alertmanagerProps());
+    am.addRoute({ receiver: 'nobody', routes: [{ receiver: 'null' }] });
+    expect(am.node.validate()).toEqual([expect.stringContaining("a route added with addRoute names receiver 'nobody', which does not exist")]);
+    am.addReceiver({ name: 'nobody', type: 'null' });
+    expect(am.node.validate()).toEqual([]);
   });
 
   testWithTool('amtool', 'amtool check-config accepts the generated config of every stack in stacks/', () => {
     const path = require('path');
     const { defaultStackFiles, loadStackFile } = require('../../src/load/stack-file');
-    const { renderStack } = require('../../src/model/render');
-    const stacks = [stack, ...defaultStackFiles(path.resolve(__dirname, '../../stacks')).map((f: string) => renderStack(loadStackFile(f)))];
+    const { renderStack } = require('../../src/synth/pipeline');
+    const stacks = [render(), ...defaultStackFiles(path.resolve(__dirname, '../../stacks')).map((f: string) => renderStack(loadStackFile(f)))];
     for (const s of stacks) {
       const yaml = (at(find(s, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml'];
       const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': yaml });
@@ -54,12 +92,19 @@ describe('alertmanager component', () => {
   });
 
   test('gossip between replicas is allowed by its NetworkPolicy, on TCP and UDP', () => {
-    const ingress = at(find(stack, 'NetworkPolicy', 'alertmanager-main'), 'spec.ingress') as Array<{ ports: Array<{ port: number; protocol: string }> }>;
+    const ingress = at(only(objects, 'NetworkPolicy', 'alertmanager-main'), 'spec.ingress') as Array<{ ports: Array<{ port: number; protocol: string }> }>;
     expect(ingress.flatMap((r) => r.ports)).toEqual(expect.arrayContaining([{ port: 9094, protocol: 'TCP' }, { port: 9094, protocol: 'UDP' }]));
   });
 
+  test('brings its rules and the Alertmanager dashboard, red below its replicas', () => {
+    const am = new Alertmanager(Testing.chart(), 'alertmanager', alertmanagerProps({ replicas: 2 }));
+    expect(am.ruleSources.map((s) => s.objectName)).toEqual(['alertmanager-main-rules']);
+    expect(am.dashboards.map((d) => [d.json.uid, d.folder, d.component])).toEqual([['o11y-alertmanager-overview', 'Monitoring', 'alertmanager']]);
+    expect(JSON.stringify(am.dashboards[0].json)).toContain('red below the 2 configured replicas');
+  });
+
   test('matches its snapshot', () => {
-    // Rules and dashboards have their own tests and snapshots; this one covers the component's other objects.
-    expect(objectsOf(stack, 'alertmanager').filter((o) => o.manifest.kind !== 'PrometheusRule' && at(o.manifest, 'metadata.labels')?.['app.kubernetes.io/component' as never] !== 'dashboard').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules and dashboards become objects only in a stack; this covers the component's own objects.
+    expect(objects).toMatchSnapshot();
   });
 });

@@ -1,6 +1,10 @@
+import { Testing } from 'cdk8s';
+import { Applications } from '../../src/components/applications';
 import { at, find, objectsOf, render, renderError } from '../helpers';
+import { describeWithSharedCrds } from '../crd-schemas';
 import { runTool, testWithTool } from '../tools';
 import { toYaml } from '../../src/core/yaml';
+import { common, only, synth } from './props';
 
 const shop = {
   name: 'checkout',
@@ -12,17 +16,38 @@ const shop = {
     { alert: 'CheckoutDown', expr: 'up{job="checkout"} == 0', for: '5m', severity: 'critical' as const, summary: 'Checkout is down.', description: '{{ $labels.instance }} is down.' },
   ],
 };
+const cart = { name: 'cart', namespace: 'shop', selector: { app: 'cart' }, port: 'http' };
+const worker = { name: 'worker', namespace: 'jobs', kind: 'PodMonitor' as const, selector: { app: 'worker' }, port: 'metrics', path: '/stats', interval: '1m' };
 
 describe('applications component', () => {
-  const stack = render({ applications: [shop, { name: 'cart', namespace: 'shop', selector: { app: 'cart' }, port: 'http' }] });
+  const objects = synth((chart) => new Applications(chart, 'applications', { ...common(), applications: [shop, cart] }));
+  const stack = render({ applications: [shop, cart] });
 
   test('a ServiceMonitor per application, in the stack namespace, selecting the app namespace, job named after the app', () => {
-    const monitor = find(stack, 'ServiceMonitor', 'checkout');
+    const monitor = only(objects, 'ServiceMonitor', 'checkout');
     expect(at(monitor, 'metadata.namespace')).toBe('monitoring');
     expect(at(monitor, 'spec.namespaceSelector')).toEqual({ matchNames: ['shop'] });
     expect(at(monitor, 'spec.endpoints.0')).toEqual({
       path: '/metrics', port: 'metrics', relabelings: [{ action: 'replace', replacement: 'checkout', targetLabel: 'job' }],
     });
+  });
+
+  test('with kind PodMonitor, a PodMonitor selecting the pods and scraping their container port', () => {
+    const pods = synth((chart) => new Applications(chart, 'applications', { ...common(), applications: [worker] }));
+    expect(pods.map((m) => m.kind)).toEqual(['PodMonitor']);
+    const monitor = only(pods, 'PodMonitor', 'worker');
+    expect(at(monitor, 'spec')).toEqual({
+      selector: { matchLabels: { app: 'worker' } },
+      namespaceSelector: { matchNames: ['jobs'] },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/stats', interval: '1m', relabelings: [{ action: 'replace', replacement: 'worker', targetLabel: 'job' }] }],
+    });
+  });
+
+  test('an application added with monitor() after the constructor is scraped too, and a name taken is rejected', () => {
+    const apps = new Applications(Testing.chart(), 'applications', { ...common(), applications: [cart] });
+    expect(apps.monitor(worker).kind).toBe('PodMonitor');
+    expect(apps.applications.map((a) => a.name)).toEqual(['cart', 'worker']);
+    expect(() => apps.monitor({ ...cart, port: 'other' })).toThrow("monitor('cart'): an application named 'cart' is already monitored");
   });
 
   test('a PrometheusRule only for applications that bring rules, with severity and summary on each alert', () => {
@@ -59,8 +84,15 @@ describe('applications component', () => {
     );
   });
 
+  describeWithSharedCrds('a PodMonitor', (schemas) => {
+    test('is valid against the upstream CRD schema', () => {
+      const [monitor] = synth((chart) => new Applications(chart, 'applications', { ...common(), applications: [worker] }));
+      expect(schemas().validate(monitor)).toEqual([]);
+    });
+  });
+
   test('matches its snapshot', () => {
-    // Rules and dashboards have their own tests and snapshots; this one covers the component's other objects.
-    expect(objectsOf(stack, 'applications').filter((o) => o.manifest.kind !== 'PrometheusRule' && at(o.manifest, 'metadata.labels')?.['app.kubernetes.io/component' as never] !== 'dashboard').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules become objects only in a stack; this covers the component's own objects.
+    expect(objects).toMatchSnapshot();
   });
 });

@@ -1,10 +1,16 @@
-import { at, find, objectsOf, render } from '../helpers';
+import { Testing } from 'cdk8s';
+import { ControlPlane } from '../../src/components/control-plane';
+import { KubeStateMetrics } from '../../src/components/kube-state-metrics';
+import { Prometheus } from '../../src/components/prometheus';
+import { isAlert } from '../../src/rules/types';
+import { at } from '../helpers';
+import { controlPlaneProps, kubeStateMetricsProps, only, prometheusProps, synth } from './props';
 
 describe('control-plane component', () => {
-  const stack = render();
+  const objects = synth((chart) => new ControlPlane(chart, 'control-plane', controlPlaneProps()));
 
   test('scrapes kubelet, cAdvisor at /metrics/cadvisor and probes, as job kubelet', () => {
-    const kubelet = find(stack, 'ServiceMonitor', 'kubelet');
+    const kubelet = only(objects, 'ServiceMonitor', 'kubelet');
     expect(at(kubelet, 'spec.jobLabel')).toBe('app.kubernetes.io/name');
     expect(at(kubelet, 'spec.selector.matchLabels')).toEqual({ 'app.kubernetes.io/name': 'kubelet' });
     expect((at(kubelet, 'spec.endpoints') as Array<{ path: string }>).map((e) => e.path)).toEqual(['/metrics', '/metrics/cadvisor', '/metrics/probes']);
@@ -12,43 +18,65 @@ describe('control-plane component', () => {
   });
 
   test('keeps the metrics path as a label so kubelet and cAdvisor series stay apart', () => {
-    expect(at(find(stack, 'ServiceMonitor', 'kubelet'), 'spec.endpoints.1.relabelings')).toEqual([
+    expect(at(only(objects, 'ServiceMonitor', 'kubelet'), 'spec.endpoints.1.relabelings')).toEqual([
       { action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' },
     ]);
   });
 
   test('scrapes the API server over TLS with the cluster CA, as job apiserver', () => {
-    const apiserver = find(stack, 'ServiceMonitor', 'kube-apiserver');
+    const apiserver = only(objects, 'ServiceMonitor', 'kube-apiserver');
     expect(at(apiserver, 'spec.jobLabel')).toBe('component');
     expect(at(apiserver, 'spec.selector.matchLabels')).toEqual({ component: 'apiserver', provider: 'kubernetes' });
     expect(at(apiserver, 'spec.endpoints.0.tlsConfig')).toEqual({ caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', serverName: 'kubernetes' });
   });
 
   test('scrapes CoreDNS as job coredns, whatever its Service is called', () => {
-    const coredns = find(stack, 'ServiceMonitor', 'coredns');
+    const coredns = only(objects, 'ServiceMonitor', 'coredns');
     expect(at(coredns, 'spec.namespaceSelector')).toEqual({ matchNames: ['kube-system'] });
     expect(at(coredns, 'spec.endpoints.0.relabelings')).toEqual([{ action: 'replace', replacement: 'coredns', targetLabel: 'job' }]);
   });
 
-  test('each monitor can be switched off, and cAdvisor on its own', () => {
-    const partial = render({
-      controlPlane: { kubelet: { cadvisor: false }, apiserver: { enabled: false }, coreDns: { enabled: false }, kubeScheduler: { enabled: false }, kubeControllerManager: { enabled: false } },
+  test('each monitor can be switched off, and cAdvisor on its own; their rules and dashboards go with them', () => {
+    const props = controlPlaneProps({
+      kubelet: { enabled: true, cadvisor: false, probes: true },
+      apiserver: { enabled: false }, coreDns: { ...controlPlaneProps().coreDns, enabled: false }, kubeScheduler: { enabled: false }, kubeControllerManager: { enabled: false },
     });
-    expect(objectsOf(partial, 'control-plane').filter((o) => o.manifest.kind === 'ServiceMonitor').map((o) => o.manifest.metadata.name)).toEqual(['kubelet']);
-    expect((at(find(partial, 'ServiceMonitor', 'kubelet'), 'spec.endpoints') as Array<{ path: string }>).map((e) => e.path)).toEqual(['/metrics', '/metrics/probes']);
+    let partial: ControlPlane | undefined;
+    const manifests = synth((chart) => { partial = new ControlPlane(chart, 'control-plane', props); });
+    expect(manifests.filter((m) => m.kind === 'ServiceMonitor').map((m) => m.metadata.name)).toEqual(['kubelet']);
+    expect((at(only(manifests, 'ServiceMonitor', 'kubelet'), 'spec.endpoints') as Array<{ path: string }>).map((e) => e.path)).toEqual(['/metrics', '/metrics/probes']);
+    const groups = partial!.ruleSources.flatMap((s) => s.groups.map((g) => g.name));
+    expect(groups).not.toContain('kube-apiserver-burnrate.rules');
+    expect(groups).not.toContain('kube-scheduler.rules');
+    expect(partial!.dashboards.map((d) => d.json.uid)).not.toContain('o11y-k8s-apiserver');
+    expect(partial!.dashboards.map((d) => d.json.uid)).not.toContain('o11y-coredns');
   });
 
   test('scrapes kube-scheduler and kube-controller-manager over HTTPS, as jobs named after them', () => {
     for (const name of ['kube-scheduler', 'kube-controller-manager']) {
-      const monitor = find(stack, 'ServiceMonitor', name);
+      const monitor = only(objects, 'ServiceMonitor', name);
       expect(at(monitor, 'spec.selector.matchLabels')).toEqual({ 'app.kubernetes.io/name': name });
       expect(at(monitor, 'spec.jobLabel')).toBe('app.kubernetes.io/name');
       expect(at(monitor, 'spec.endpoints.0')).toMatchObject({ port: 'https-metrics', scheme: 'https' });
     }
   });
 
+  test('the node alerts come only with the kube-state-metrics they read', () => {
+    const alerts = (cp: ControlPlane) => cp.ruleSources.flatMap((s) => s.groups.flatMap((g) => g.rules.filter(isAlert).map((r) => r.alert)));
+    const ksm = new KubeStateMetrics(Testing.chart(), 'kube-state-metrics', kubeStateMetricsProps());
+    expect(alerts(new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps({ kubeStateMetrics: ksm })))).toContain('KubeNodeNotReady');
+    expect(alerts(new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps()))).not.toContain('KubeNodeNotReady');
+  });
+
+  test('the API server availability is shown over 30 days, or over the retention of a Prometheus that keeps less', () => {
+    const apiserverJson = (cp: ControlPlane) => JSON.stringify(cp.dashboards.find((d) => d.json.uid === 'o11y-k8s-apiserver')!.json);
+    const shortLived = new Prometheus(Testing.chart(), 'prometheus', prometheusProps({ retention: '7d' }));
+    expect(apiserverJson(new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps({ prometheus: shortLived })))).toContain('[7d]');
+    expect(apiserverJson(new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps()))).toContain('[30d]');
+  });
+
   test('matches its snapshot', () => {
-    // Rules and dashboards have their own tests and snapshots; this one covers the component's other objects.
-    expect(objectsOf(stack, 'control-plane').filter((o) => o.manifest.kind !== 'PrometheusRule' && at(o.manifest, 'metadata.labels')?.['app.kubernetes.io/component' as never] !== 'dashboard').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules and dashboards become objects only in a stack; this covers the component's own objects.
+    expect(objects).toMatchSnapshot();
   });
 });

@@ -1,10 +1,13 @@
-import { ksmPolicyRules } from '../../src/components/kube-state-metrics';
-import { at, find, objectsOf, podTemplate, render } from '../helpers';
+import { Testing } from 'cdk8s';
+import { KubeStateMetrics, ksmPolicyRules } from '../../src/components/kube-state-metrics';
+import { at, podTemplate } from '../helpers';
+import { kubeStateMetricsProps, only, synth } from './props';
 
 describe('kube-state-metrics component', () => {
-  const stack = render();
-  const args = podTemplate(find(stack, 'Deployment', 'kube-state-metrics')).spec.containers[0].args as string[];
-  const rules = at(find(stack, 'ClusterRole', 'kube-state-metrics'), 'rules') as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+  const objects = synth((chart) => new KubeStateMetrics(chart, 'kube-state-metrics', kubeStateMetricsProps()));
+  const argsOf = (manifests: typeof objects) => podTemplate(only(manifests, 'Deployment', 'kube-state-metrics')).spec.containers[0].args as string[];
+  const args = argsOf(objects);
+  const rules = at(only(objects, 'ClusterRole', 'kube-state-metrics'), 'rules') as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
 
   test('can list and watch exactly the resources it exports, cluster-wide, and never read Secrets by default', () => {
     const exported = args.find((a) => a.startsWith('--resources='))!.slice('--resources='.length).split(',');
@@ -23,27 +26,43 @@ describe('kube-state-metrics component', () => {
   });
 
   test('reading Secrets is an explicit choice that widens RBAC with it', () => {
-    const withSecrets = render({ kubeStateMetrics: { collectors: ['pods', 'secrets'] } });
-    expect(at(find(withSecrets, 'ClusterRole', 'kube-state-metrics'), 'rules')).toEqual([
+    const withSecrets = synth((chart) => new KubeStateMetrics(chart, 'kube-state-metrics', kubeStateMetricsProps({ collectors: ['pods', 'secrets'] })));
+    expect(at(only(withSecrets, 'ClusterRole', 'kube-state-metrics'), 'rules')).toEqual([
       { apiGroups: [''], resources: ['pods', 'secrets'], verbs: ['list', 'watch'] },
     ]);
   });
 
   test('exports allowed Kubernetes labels as metric labels', () => {
-    const labelled = render({ kubeStateMetrics: { metricLabelsAllowlist: { pods: ['app', 'team'], namespaces: ['team'] } } });
-    expect(podTemplate(find(labelled, 'Deployment', 'kube-state-metrics')).spec.containers[0].args).toContain(
-      '--metric-labels-allowlist=namespaces=[team],pods=[app,team]',
-    );
+    const labelled = synth((chart) => new KubeStateMetrics(chart, 'kube-state-metrics', kubeStateMetricsProps({ metricLabelsAllowlist: { pods: ['app', 'team'], namespaces: ['team'] } })));
+    expect(argsOf(labelled)).toContain('--metric-labels-allowlist=namespaces=[team],pods=[app,team]');
+  });
+
+  test('watches the experiments of the chaos schedules it is given, and has no custom-resource config without any', () => {
+    expect(objects.filter((m) => m.kind === 'ConfigMap')).toEqual([]);
+    const withChaos = synth((chart) => new KubeStateMetrics(chart, 'kube-state-metrics', kubeStateMetricsProps({
+      chaosSchedules: [{
+        name: 'kill', schedule: '0 3 * * *', experiment: { kind: 'PodChaos', action: 'pod-kill' },
+        selector: { namespaces: ['shop'], labels: { app: 'api' } }, mode: { mode: 'one' },
+      }],
+    })));
+    expect((at(only(withChaos, 'ConfigMap', 'kube-state-metrics-custom-resources'), 'data') as Record<string, string>)['config.yaml']).toContain('kind: PodChaos');
+    expect(argsOf(withChaos)).toContain('--custom-resource-state-config-file=/etc/kube-state-metrics/config.yaml');
   });
 
   test('is scraped as job kube-state-metrics, keeping the labels of the objects it describes', () => {
-    const endpoint = at(find(stack, 'ServiceMonitor', 'kube-state-metrics'), 'spec.endpoints.0');
+    const endpoint = at(only(objects, 'ServiceMonitor', 'kube-state-metrics'), 'spec.endpoints.0');
     expect(endpoint).toMatchObject({ port: 'http-metrics', honorLabels: true });
-    expect(at(find(stack, 'ServiceMonitor', 'kube-state-metrics'), 'spec.jobLabel')).toBe('app.kubernetes.io/name');
+    expect(at(only(objects, 'ServiceMonitor', 'kube-state-metrics'), 'spec.jobLabel')).toBe('app.kubernetes.io/name');
+  });
+
+  test('brings its rules, and no dashboard without custom resource monitors', () => {
+    const ksm = new KubeStateMetrics(Testing.chart(), 'kube-state-metrics', kubeStateMetricsProps());
+    expect(ksm.ruleSources.map((s) => s.objectName)).toEqual(['kube-state-metrics-rules']);
+    expect(ksm.dashboards).toEqual([]);
   });
 
   test('matches its snapshot', () => {
-    // Rules and dashboards have their own tests and snapshots; this one covers the component's other objects.
-    expect(objectsOf(stack, 'kube-state-metrics').filter((o) => o.manifest.kind !== 'PrometheusRule' && at(o.manifest, 'metadata.labels')?.['app.kubernetes.io/component' as never] !== 'dashboard').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules and dashboards become objects only in a stack; this covers the component's own objects.
+    expect(objects).toMatchSnapshot();
   });
 });

@@ -1,8 +1,11 @@
-import { at, find, objectsOf, podTemplate, render } from '../helpers';
+import { Testing } from 'cdk8s';
+import { NodeExporter } from '../../src/components/node-exporter';
+import { at, podTemplate } from '../helpers';
+import { nodeExporterProps, only, synth } from './props';
 
 describe('node-exporter component', () => {
-  const stack = render();
-  const pod = podTemplate(find(stack, 'DaemonSet', 'node-exporter'));
+  const objects = synth((chart) => new NodeExporter(chart, 'node-exporter', nodeExporterProps()));
+  const pod = podTemplate(only(objects, 'DaemonSet', 'node-exporter'));
   const container = pod.spec.containers[0];
 
   test('sees the host: host network and PID namespace, on every node including tainted ones', () => {
@@ -18,27 +21,37 @@ describe('node-exporter component', () => {
     expect(container.args).toEqual(expect.arrayContaining(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root']));
   });
 
-  test('runs unprivileged despite the host access', () => {
+  test('runs unprivileged despite the host access, with the stack\'s pull policy', () => {
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(at(pod, 'spec.automountServiceAccountToken')).toBe(false);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    const always = podTemplate(only(synth((chart) => new NodeExporter(chart, 'node-exporter', nodeExporterProps({ common: { namespace: 'monitoring', instance: 'test', imagePullPolicy: 'Always' } }))), 'DaemonSet', 'node-exporter'));
+    expect(always.spec.containers[0].imagePullPolicy).toBe('Always');
   });
 
   test('is scraped as job node-exporter with the node name as instance', () => {
-    const monitor = find(stack, 'ServiceMonitor', 'node-exporter');
+    const monitor = only(objects, 'ServiceMonitor', 'node-exporter');
     expect(at(monitor, 'spec.jobLabel')).toBe('app.kubernetes.io/name');
-    expect((at(find(stack, 'Service', 'node-exporter'), 'metadata.labels') as Record<string, string>)['app.kubernetes.io/name']).toBe('node-exporter');
+    expect((at(only(objects, 'Service', 'node-exporter'), 'metadata.labels') as Record<string, string>)['app.kubernetes.io/name']).toBe('node-exporter');
     expect(at(monitor, 'spec.endpoints.0.relabelings.0')).toEqual({ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' });
   });
 
-  test('port, tolerations and extra flags are values', () => {
-    const custom = podTemplate(find(render({ nodeExporter: { port: 9200, tolerations: [], extraArgs: ['--collector.systemd'] } }), 'DaemonSet', 'node-exporter'));
+  test('port, tolerations and extra flags are props', () => {
+    const custom = podTemplate(only(synth((chart) => new NodeExporter(chart, 'node-exporter', nodeExporterProps({ port: 9200, tolerations: [], extraArgs: ['--collector.systemd'] }))), 'DaemonSet', 'node-exporter'));
     expect(custom.spec.containers[0].args).toEqual(expect.arrayContaining(['--web.listen-address=:9200', '--collector.systemd']));
     expect(at(custom, 'spec.tolerations')).toEqual([]);
   });
 
+  test('brings its rules and the node dashboards', () => {
+    const exporter = new NodeExporter(Testing.chart(), 'node-exporter', nodeExporterProps());
+    expect(exporter.ruleSources.map((s) => s.objectName)).toEqual(['node-exporter-rules']);
+    expect(exporter.dashboards.map((d) => [d.json.uid, d.folder])).toEqual([['o11y-nodes-overview', 'Nodes'], ['o11y-node-use', 'Nodes']]);
+    expect(exporter.metrics).toContain('node_cpu_seconds_total');
+  });
+
   test('matches its snapshot', () => {
-    // Rules and dashboards have their own tests and snapshots; this one covers the component's other objects.
-    expect(objectsOf(stack, 'node-exporter').filter((o) => o.manifest.kind !== 'PrometheusRule' && at(o.manifest, 'metadata.labels')?.['app.kubernetes.io/component' as never] !== 'dashboard').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules and dashboards become objects only in a stack; this covers the component's own objects.
+    expect(objects).toMatchSnapshot();
   });
 });

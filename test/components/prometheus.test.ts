@@ -1,8 +1,15 @@
-import { at, find, objectsOf, render } from '../helpers';
+import { Testing } from 'cdk8s';
+import { Prometheus } from '../../src/components/prometheus';
+import { Alertmanager } from '../../src/components/alertmanager';
+import { at, find, render } from '../helpers';
+import { alertmanagerProps, only, prometheusProps, synth } from './props';
 
 describe('prometheus component', () => {
-  const stack = render({ common: { clusterName: 'eu-1' } });
-  const prometheus = find(stack, 'Prometheus', 'k8s');
+  // The Alertmanager it sends to lives in another chart, so that the objects here are the Prometheus component's only.
+  const alertmanager = new Alertmanager(Testing.chart(), 'alertmanager', alertmanagerProps());
+  const objects = synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({ clusterName: 'eu-1', alertmanager })));
+  const prometheus = only(objects, 'Prometheus', 'k8s');
+  const alone = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps())), 'Prometheus', 'k8s');
 
   test('runs 2 replicas with 15 days of retention by default', () => {
     expect(at(prometheus, 'spec.replicas')).toBe(2);
@@ -14,8 +21,9 @@ describe('prometheus component', () => {
     expect(at(prometheus, 'spec.externalLabels')).toEqual({ cluster: 'eu-1' });
   });
 
-  test('picks up the rules the stack generates by their labels, and monitors from every namespace', () => {
-    expect(at(prometheus, 'spec.ruleSelector')).toEqual({ matchLabels: { role: 'alert-rules' } });
+  test('picks up the rules by the labels it is given, and monitors from every namespace', () => {
+    const labelled = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({ ruleLabels: { prometheus: 'k8s' } }))), 'Prometheus', 'k8s');
+    expect(at(labelled, 'spec.ruleSelector')).toEqual({ matchLabels: { prometheus: 'k8s' } });
     expect(at(prometheus, 'spec.ruleNamespaceSelector')).toEqual({});
     expect(at(prometheus, 'spec.serviceMonitorSelector')).toEqual({});
     expect(at(prometheus, 'spec.serviceMonitorNamespaceSelector')).toEqual({});
@@ -32,22 +40,32 @@ describe('prometheus component', () => {
     for (const rule of rules) expect(at(rule.manifest, 'metadata.labels')).toMatchObject(selector);
   });
 
-  test('sends alerts to the stack Alertmanager, and to none when it is disabled', () => {
+  test('sends alerts to the Alertmanager it is given, and to none without one', () => {
     expect(at(prometheus, 'spec.alerting.alertmanagers')).toEqual([{ apiVersion: 'v2', name: 'alertmanager-main', namespace: 'monitoring', port: 'web' }]);
-    expect(at(find(render({ alertmanager: { enabled: false } }), 'Prometheus', 'k8s'), 'spec.alerting')).toBeUndefined();
+    expect(at(alone, 'spec.alerting')).toBeUndefined();
+  });
+
+  test('an Alertmanager wired after the constructor reaches the resource, and a second one is rejected', () => {
+    const objectsAfter = synth((chart) => {
+      const p = new Prometheus(chart, 'prometheus', prometheusProps());
+      p.sendAlertsTo(alertmanager);
+      expect(p.alertmanager).toBe(alertmanager);
+      expect(() => p.sendAlertsTo(alertmanager)).toThrow(`prometheus.sendAlertsTo(${alertmanager.node.path}): Prometheus already sends its alerts to ${alertmanager.node.path}`);
+    });
+    expect(at(only(objectsAfter, 'Prometheus', 'k8s'), 'spec.alerting.alertmanagers.0.name')).toBe('alertmanager-main');
   });
 
   test('persistent storage becomes a volume claim template', () => {
-    const stored = find(render({ prometheus: { storage: { size: '50Gi', storageClassName: 'ssd' } } }), 'Prometheus', 'k8s');
+    const stored = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({ storage: { size: '50Gi', storageClassName: 'ssd' } }))), 'Prometheus', 'k8s');
     expect(at(stored, 'spec.storage.volumeClaimTemplate.spec')).toEqual({
       accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'ssd',
     });
   });
 
   test('remote write credentials are Secret references, never values', () => {
-    const remote = find(render({
-      prometheus: { remoteWrite: [{ url: 'https://lts.example/push', bearerToken: { name: 'lts', key: 'token' }, keepMetricsMatching: 'up|slo:.*' }] },
-    }), 'Prometheus', 'k8s');
+    const remote = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({
+      remoteWrite: [{ url: 'https://lts.example/push', bearerToken: { name: 'lts', key: 'token' }, keepMetricsMatching: 'up|slo:.*' }],
+    }))), 'Prometheus', 'k8s');
     expect(at(remote, 'spec.remoteWrite.0')).toEqual({
       url: 'https://lts.example/push',
       authorization: { type: 'Bearer', credentials: { name: 'lts', key: 'token' } },
@@ -56,20 +74,45 @@ describe('prometheus component', () => {
   });
 
   test('can discover targets cluster-wide and read kubelet metrics, and nothing more', () => {
-    const rules = at(find(stack, 'ClusterRole', 'prometheus-k8s'), 'rules');
+    const rules = at(only(objects, 'ClusterRole', 'prometheus-k8s'), 'rules');
     expect(rules).toContainEqual({ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] });
     expect(rules).toContainEqual({ apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] });
     expect(JSON.stringify(rules)).not.toMatch(/secrets|"\*"/);
   });
 
   test('is scraped as job prometheus-k8s and keeps a replica through disruptions', () => {
-    expect(find(stack, 'Service', 'prometheus-k8s')).toBeDefined();
-    expect(at(find(stack, 'PodDisruptionBudget', 'prometheus-k8s'), 'spec.maxUnavailable')).toBe(1);
-    expect(render({ prometheus: { replicas: 1 } }).objects.some((o) => o.manifest.kind === 'PodDisruptionBudget' && o.component === 'prometheus')).toBe(false);
+    expect(at(only(objects, 'Service', 'prometheus-k8s'), 'spec.ports.0.name')).toBe('web');
+    expect(at(only(objects, 'PodDisruptionBudget', 'prometheus-k8s'), 'spec.maxUnavailable')).toBe(1);
+    const single = synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({ replicas: 1 })));
+    expect(single.filter((m) => m.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  test('brings its rules, its metric names, and the Prometheus and alerts dashboards', () => {
+    const p = new Prometheus(Testing.chart(), 'prometheus', prometheusProps());
+    expect(p.ruleSources.map((s) => s.objectName)).toEqual(['prometheus-k8s-rules']);
+    expect(p.ruleSources[0].groups.map((g) => g.name)).toContain('general.rules');
+    expect(p.dashboards.map((d) => [d.json.uid, d.folder, d.component])).toEqual([
+      ['o11y-prometheus-overview', 'Monitoring', 'prometheus'], ['o11y-alerts-overview', 'Monitoring', 'prometheus'],
+    ]);
+    expect(p.metrics).toContain('prometheus_tsdb_head_series');
+  });
+
+  test('its dashboard has a remote-write row only when it writes remotely', () => {
+    const rows = (p: Prometheus) => (p.dashboards[0].json.panels ?? []).filter((x) => x.type === 'row').map((x) => x.title);
+    expect(rows(new Prometheus(Testing.chart(), 'prometheus', prometheusProps()))).not.toContain('Remote write');
+    expect(rows(new Prometheus(Testing.chart(), 'prometheus', prometheusProps({ remoteWrite: [{ url: 'https://lts.example/push' }] })))).toContain('Remote write');
+  });
+
+  test('the alerts dashboard shows Alertmanager notifications only once an Alertmanager is wired, even after the constructor', () => {
+    const p = new Prometheus(Testing.chart(), 'prometheus', prometheusProps());
+    const titles = () => (p.dashboards[1].json.panels ?? []).map((x) => x.title);
+    expect(titles()).not.toContain('Notifications by integration');
+    p.sendAlertsTo(alertmanager);
+    expect(titles()).toContain('Notifications by integration');
   });
 
   test('matches its snapshot', () => {
-    // Rules and dashboards have their own tests and snapshots; this one covers the component's other objects.
-    expect(objectsOf(stack, 'prometheus').filter((o) => o.manifest.kind !== 'PrometheusRule' && at(o.manifest, 'metadata.labels')?.['app.kubernetes.io/component' as never] !== 'dashboard').map((o) => o.manifest)).toMatchSnapshot();
+    // Rules and dashboards become objects only in a stack; this covers the component's own objects.
+    expect(objects).toMatchSnapshot();
   });
 });

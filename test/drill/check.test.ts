@@ -1,13 +1,14 @@
 // Drill scenarios a stack declares are checked at synth, like every other value.
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
+import { buildModel } from '../../src/model/build';
 import { planDrill } from '../../src/drill/plan';
 import { ObservabilityStack } from '../../src/stack/observability-stack';
 import type { StackValues } from '../../src/values/stack-values';
 import { renderError } from '../helpers';
 
 /** The drill plan of a stack with these values. */
-const planOf = (values: StackValues) => planDrill(new ObservabilityStack(new App(), 'shop', values), 60);
+const planOf = (values: StackValues) => planDrill(buildModel(new ObservabilityStack(new App(), 'shop', values), 'stacks/shop.ts'), 60);
 
 const scenario = { name: 'rollout', series: [{ series: 'up{job="api"}', values: '1x5 0x20' }], expect: [{ alert: 'TargetDown' }] };
 

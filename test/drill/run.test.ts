@@ -7,7 +7,7 @@ import { scaleRuleGroups } from '../../src/drill/scale';
 import { expandSeries } from '../../src/promql/series';
 import { renderGroups } from '../../src/rules/render';
 import { loadStackFile } from '../../src/load/stack-file';
-import { buildStack } from '../../src/model/render';
+import { buildStack } from '../../src/synth/pipeline';
 import { drillTest } from '../tools';
 import { toYaml } from '../../src/core/yaml';
 

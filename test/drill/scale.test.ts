@@ -2,7 +2,7 @@ import { parsePromQL } from '../../src/promql/parse';
 import { scaleDuration, scaleExpression, scaleRuleGroups } from '../../src/drill/scale';
 import { defineStack } from '../../src';
 import { renderGroups } from '../../src/rules/render';
-import { buildStack } from '../../src/model/render';
+import { buildStack } from '../../src/synth/pipeline';
 import { runTool, testWithTool } from '../tools';
 import { toYaml } from '../../src/core/yaml';
 

@@ -8,7 +8,7 @@ import { expandSeries } from '../../src/promql/series';
 import { renderGroups } from '../../src/rules/render';
 import { isAlert, type AlertDefinition } from '../../src/rules/types';
 import { loadStackFile } from '../../src/load/stack-file';
-import { buildStack } from '../../src/model/render';
+import { buildStack } from '../../src/synth/pipeline';
 import { runTool, testWithTool } from '../tools';
 import { toYaml } from '../../src/core/yaml';
 

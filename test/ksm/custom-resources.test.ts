@@ -3,7 +3,8 @@ import { parse } from 'yaml';
 import type { CrStatusMonitor } from '../../src/ksm/types';
 import { promtoolTestFiles, testCasesOf, TESTS_FILE } from '../../src/rules/unit-tests';
 import { loadStackFile } from '../../src/load/stack-file';
-import { buildStack, renderStack } from '../../src/model/render';
+import { buildModel } from '../../src/model/build';
+import { buildStack, renderStack } from '../../src/synth/pipeline';
 import { at, find, podTemplate, render, renderError } from '../helpers';
 import { runTool, testWithTool } from '../tools';
 
@@ -63,7 +64,7 @@ describe('kube-state-metrics custom-resource-state', () => {
 
   test('the metrics join the metric catalogue, with the kube_customresource_ names', () => {
     const built = buildStack({ definition: require('../../src').defineStack({ kubeStateMetrics: { crStatusMonitors: [platform, moduleMonitor] } }), name: 's', source: 's.ts' });
-    const known = built.knownMetrics();
+    const known = buildModel(built, 's.ts').metrics;
     for (const name of ['kube_customresource_platform_state', 'kube_customresource_platform_module_state', 'kube_customresource_module_state', 'kube_customresource_module_condition']) expect(known).toContain(name);
   });
 

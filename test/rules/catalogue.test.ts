@@ -3,7 +3,7 @@ import { defineStack } from '../../src';
 import type { RuleSource } from '../../src/rules/rule-set';
 import { isAlert } from '../../src/rules/types';
 import { promtoolTestFiles, testCasesOf, TESTS_FILE } from '../../src/rules/unit-tests';
-import { buildStack } from '../../src/model/render';
+import { buildStack } from '../../src/synth/pipeline';
 import { runTool, testWithTool } from '../tools';
 import { COMMUNITY_ALERT_NAMES } from './community-alert-names';
 import { toYaml } from '../../src/core/yaml';

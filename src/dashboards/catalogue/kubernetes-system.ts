@@ -4,7 +4,8 @@ import { ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-founda
 import { HeatmapColorMode, HeatmapColorOptionsBuilder, PanelBuilder as HeatmapPanel, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
 import { PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { CLUSTER, DATASOURCE, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, timeseries } from '../house';
-import type { DashboardContext } from './context';
+import type { KubernetesSystemThresholds } from '../../rules/catalogue/kubernetes-system';
+import type { PromDuration } from '../../core/primitives';
 import { durationSeconds } from '../../core/durations';
 
 /** The longest window of the API server's availability objective (its burn rates assume 30 days). */
@@ -33,19 +34,32 @@ function heatmap(title: string, unit: string, expr: string): HeatmapPanel {
 /** `n` without floating-point noise (1 - 0.99 is 0.010000000000000009). */
 const round = (n: number): number => Number(n.toPrecision(6));
 
-export function kubernetesSystemDashboards(context: DashboardContext): DashboardBuilder[] {
-  const cp = context.values.controlPlane;
+export interface KubernetesSystemDashboardOptions {
+  /** Each dashboard is there when the stack scrapes its component. */
+  readonly kubelet: boolean;
+  readonly apiserver: boolean;
+  readonly coreDns: boolean;
+  /** The alert thresholds the panels colour by. */
+  readonly thresholds: KubernetesSystemThresholds;
+  /**
+   * The retention of the Prometheus that answers: the API server's availability is shown over 30 days, or over the
+   * retention where that is shorter.
+   * @default 30 days
+   */
+  readonly prometheusRetention?: PromDuration;
+}
+
+export function kubernetesSystemDashboards(options: KubernetesSystemDashboardOptions): DashboardBuilder[] {
   return [
-    ...(cp.kubelet.enabled ? [kubelet(context)] : []),
-    ...(cp.apiserver.enabled ? [apiServer(context)] : []),
-    ...(cp.coreDns.enabled ? [coreDns()] : []),
+    ...(options.kubelet ? [kubelet(options.thresholds)] : []),
+    ...(options.apiserver ? [apiServer(options.thresholds, options.prometheusRetention ?? SLO_WINDOW)] : []),
+    ...(options.coreDns ? [coreDns()] : []),
   ];
 }
 
 // --- kubelet ---------------------------------------------------------------------------------------------------------
 
-function kubelet(context: DashboardContext): DashboardBuilder {
-  const t = context.values.controlPlane.thresholds;
+function kubelet(t: KubernetesSystemThresholds): DashboardBuilder {
   const K = `${CLUSTER}, job="kubelet", metrics_path="/metrics", instance=~"$instance"`;
   /** The kubelet recording rules: aggregated by instance, with the node's name. */
   const R = `${CLUSTER}, instance=~"$instance"`;
@@ -109,12 +123,10 @@ function kubelet(context: DashboardContext): DashboardBuilder {
 
 // --- API server ------------------------------------------------------------------------------------------------------
 
-function apiServer(context: DashboardContext): DashboardBuilder {
-  const t = context.values.controlPlane.thresholds;
+function apiServer(t: KubernetesSystemThresholds, retention: PromDuration): DashboardBuilder {
   const A = `${CLUSTER}, job="apiserver"`;
   const budget = `(1 - ${t.apiServerSlo})`;
   // The availability window: 30 days, or Prometheus' retention where that is shorter.
-  const retention = context.values.prometheus.retention;
   const window = durationSeconds(retention) < durationSeconds(SLO_WINDOW) ? retention : SLO_WINDOW;
   const errorRatio = `(sum by (verb) (sum_over_time(verb:apiserver_request_budget_spent:rate5m{${CLUSTER}}[${window}]))`
     + ` / sum by (verb) (sum_over_time(verb:apiserver_request:rate5m{${CLUSTER}}[${window}])))`;

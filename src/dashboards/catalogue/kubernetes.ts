@@ -5,7 +5,6 @@ import type { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/
 import type { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import type { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, table, timeseries } from '../house';
-import type { DashboardContext } from './context';
 
 // ---- selectors ----
 const KSM = `job="kube-state-metrics", ${CLUSTER}`;
@@ -473,7 +472,7 @@ function persistentVolumesDashboard(): DashboardBuilder {
   return d;
 }
 
-export function kubernetesDashboards(_context: DashboardContext): DashboardBuilder[] {
+export function kubernetesDashboards(): DashboardBuilder[] {
   return [
     clusterDashboard(),
     namespaceDashboard(),

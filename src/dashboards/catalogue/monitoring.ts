@@ -1,8 +1,8 @@
-// Dashboards about Prometheus, Alertmanager, the operator and Grafana, and the alerts overview.
+// Dashboards about Prometheus, Alertmanager, the operator and Grafana, and the alerts overview; each is brought by
+// the component whose software it shows (the alerts overview by Prometheus, which evaluates them).
 import { MappingType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { CLUSTER, RowBuilder, dashboard, labelVariable, query, stat, table, timeseries, type DashboardBuilder } from '../house';
-import type { DashboardContext } from './context';
 
 const PROMETHEUS = 'prometheus-k8s';
 const ALERTMANAGER = 'alertmanager-main';
@@ -31,18 +31,16 @@ function selector(namespace: string, job: string, ...extra: string[]): string {
   return [CLUSTER, `job="${job}"`, `namespace="${namespace}"`, ...extra].join(', ');
 }
 
-export function monitoringDashboards(context: DashboardContext): DashboardBuilder[] {
-  const v = context.values;
-  return [
-    ...(v.prometheus.enabled ? [prometheusOverview(context)] : []),
-    ...(v.alertmanager.enabled ? [alertmanagerOverview(context)] : []),
-    ...(v.prometheusOperator.enabled || v.grafana.enabled ? [operatorAndGrafanaHealth(context)] : []),
-    ...(v.prometheus.enabled ? [alertsOverview(context)] : []),
-  ];
+export interface PrometheusOverviewOptions {
+  /** Namespace of the stack's Prometheus. */
+  readonly namespace: string;
+  /** Prometheus writes to remote endpoints: the dashboard gets a remote-write row. */
+  readonly remoteWrite: boolean;
 }
 
-function prometheusOverview(context: DashboardContext): DashboardBuilder {
-  const ns = context.values.common.namespace;
+/** The stack's Prometheus: scrape targets, ingestion, TSDB, rule evaluation, notifications and queries. */
+export function prometheusOverview(options: PrometheusOverviewOptions): DashboardBuilder {
+  const ns = options.namespace;
   const p = selector(ns, PROMETHEUS, 'pod=~"$pod"');
   const rate = (metric: string, extra = '') => `rate(${metric}{${p}${extra}}[$__rate_interval])`;
   const builder = dashboard({
@@ -113,7 +111,7 @@ function prometheusOverview(context: DashboardContext): DashboardBuilder {
       query(`max by (slice) (prometheus_engine_query_duration_seconds{${p}, quantile="0.99"})`, '{{slice}}'))
       .description('p99 time queries spend in each phase (queue, preparation, inner evaluation, result sort), over the selected replicas.'));
 
-  if (context.values.prometheus.remoteWrite?.length) {
+  if (options.remoteWrite) {
     builder
       .withRow(new RowBuilder('Remote write'))
       .withPanel(timeseries('Remote write samples', 'cps',
@@ -133,8 +131,16 @@ function prometheusOverview(context: DashboardContext): DashboardBuilder {
   return builder;
 }
 
-function alertmanagerOverview(context: DashboardContext): DashboardBuilder {
-  const ns = context.values.common.namespace;
+export interface AlertmanagerOverviewOptions {
+  /** Namespace of the stack's Alertmanager. */
+  readonly namespace: string;
+  /** Replicas it runs: fewer cluster members than this are red. */
+  readonly replicas: number;
+}
+
+/** The stack's Alertmanager cluster: alerts received, notifications per integration, gossip and configuration. */
+export function alertmanagerOverview(options: AlertmanagerOverviewOptions): DashboardBuilder {
+  const ns = options.namespace;
   const am = selector(ns, ALERTMANAGER);
   const builder = dashboard({
     uid: 'o11y-alertmanager-overview',
@@ -152,8 +158,8 @@ function alertmanagerOverview(context: DashboardContext): DashboardBuilder {
       .description('Alerts per second received by the cluster, summed over replicas.'))
     .withPanel(stat('Notifications failed', 'ops', query(`sum(namespace_service_integration:alertmanager_notifications_failed:rate5m{${am}}) or vector(0)`), [[0.001, 'red']])
       .description('Failed notifications per second, over every integration.'))
-    .withPanel(upStat('Cluster members', query(`min(alertmanager_cluster_members{${am}})`), context.values.alertmanager.replicas)
-      .description(`Fewest cluster members any replica sees; red below the ${context.values.alertmanager.replicas} configured replicas.`))
+    .withPanel(upStat('Cluster members', query(`min(alertmanager_cluster_members{${am}})`), options.replicas)
+      .description(`Fewest cluster members any replica sees; red below the ${options.replicas} configured replicas.`))
     .withPanel(healthStat('Configuration', query(`min(alertmanager_config_last_reload_successful{${am}})`), 'Loaded', 'Reload failed')
       .description('Whether every replica loaded its last configuration.'));
 
@@ -194,9 +200,16 @@ function alertmanagerOverview(context: DashboardContext): DashboardBuilder {
   return builder;
 }
 
-function operatorAndGrafanaHealth(context: DashboardContext): DashboardBuilder {
-  const v = context.values;
-  const ns = v.common.namespace;
+export interface OperatorAndGrafanaHealthOptions {
+  /** Namespace of the stack's Grafana (and operator). */
+  readonly namespace: string;
+  /** The stack runs the Prometheus Operator: the dashboard gets its panels and the config-reloader ones. */
+  readonly operator: boolean;
+}
+
+/** Grafana's health, and the Prometheus Operator's with the config-reloader sidecars it injects when the stack runs it. */
+export function operatorAndGrafanaHealth(options: OperatorAndGrafanaHealthOptions): DashboardBuilder {
+  const ns = options.namespace;
   const op = selector(ns, OPERATOR);
   const gr = selector(ns, GRAFANA);
   // The config-reloader sidecars are scraped through the Prometheus and Alertmanager Services (port reloader-web).
@@ -208,7 +221,7 @@ function operatorAndGrafanaHealth(context: DashboardContext): DashboardBuilder {
     description: 'The Prometheus Operator (reconciliation, informers, managed resources), the config-reloader sidecars it injects, and Grafana.',
   });
 
-  if (v.prometheusOperator.enabled) {
+  if (options.operator) {
     builder
       .withPanel(upStat('Operator up', query(`sum(up{${op}})`)).description('Operator targets whose last scrape succeeded.'))
       .withPanel(healthStat('Operator controllers', query(`min(prometheus_operator_ready{${op}})`), 'Ready', 'Not ready')
@@ -220,11 +233,9 @@ function operatorAndGrafanaHealth(context: DashboardContext): DashboardBuilder {
       .withPanel(healthStat('Config reloaders', query(`min(reloader_last_reload_successful{${rel}})`), 'OK', 'Reload failed')
         .description('Whether every config-reloader sidecar (Prometheus and Alertmanager pods) applied its last reload.'));
   }
-  if (v.grafana.enabled) {
-    builder.withPanel(upStat('Grafana up', query(`sum(up{${gr}})`)).description('Grafana targets whose last scrape succeeded.'));
-  }
+  builder.withPanel(upStat('Grafana up', query(`sum(up{${gr}})`)).description('Grafana targets whose last scrape succeeded.'));
 
-  if (v.prometheusOperator.enabled) {
+  if (options.operator) {
     builder
       .withRow(new RowBuilder('Prometheus Operator'))
       .withPanel(timeseries('Reconcile operations by controller', 'ops',
@@ -252,29 +263,35 @@ function operatorAndGrafanaHealth(context: DashboardContext): DashboardBuilder {
         .description('Reloads the config-reloader sidecar triggered in each interval (new rules, configuration or secrets), and the failed ones.'));
   }
 
-  if (v.grafana.enabled) {
-    builder
-      .withRow(new RowBuilder('Grafana'))
-      .withPanel(timeseries('Grafana requests by status code', 'reqps',
-        query(`sum by (status_code) (namespace_job:grafana_http_requests:rate5m{${gr}})`, '{{status_code}}'))
-        .span(8))
-      .withPanel(timeseries('Grafana handler latency p99', 's',
-        query(`topk(10, max by (handler) (namespace_job_handler:grafana_http_request_duration_seconds:p99_rate5m{${gr}}))`, '{{handler}}'))
-        .span(8)
-        .description('p99 request duration of the ten slowest handlers.'))
-      .withPanel(timeseries('Grafana 5xx share by handler', 'percentunit',
-        query(`topk(10, max by (handler) (namespace_job_handler:grafana_http_requests_5xx:ratio_rate5m{${gr}}))`, '{{handler}}'))
-        .span(8)
-        .description('Share of requests answered with a 5xx, for the ten worst handlers.'));
-  }
+  builder
+    .withRow(new RowBuilder('Grafana'))
+    .withPanel(timeseries('Grafana requests by status code', 'reqps',
+      query(`sum by (status_code) (namespace_job:grafana_http_requests:rate5m{${gr}})`, '{{status_code}}'))
+      .span(8))
+    .withPanel(timeseries('Grafana handler latency p99', 's',
+      query(`topk(10, max by (handler) (namespace_job_handler:grafana_http_request_duration_seconds:p99_rate5m{${gr}}))`, '{{handler}}'))
+      .span(8)
+      .description('p99 request duration of the ten slowest handlers.'))
+    .withPanel(timeseries('Grafana 5xx share by handler', 'percentunit',
+      query(`topk(10, max by (handler) (namespace_job_handler:grafana_http_requests_5xx:ratio_rate5m{${gr}}))`, '{{handler}}'))
+      .span(8)
+      .description('Share of requests answered with a 5xx, for the ten worst handlers.'));
   return builder;
 }
 
-function alertsOverview(context: DashboardContext): DashboardBuilder {
-  const v = context.values;
-  const ns = v.common.namespace;
-  // Alerts that fire all the time by design (Watchdog, InfoInhibitor) are left out.
-  const alwaysFiring = v.alertmanager.intentionallyUnrouted.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&'));
+export interface AlertsOverviewOptions {
+  /** Namespace of the stack's Alertmanager. */
+  readonly namespace: string;
+  /** The stack runs an Alertmanager: the dashboard shows its notifications. */
+  readonly alertmanager: boolean;
+  /** Alerts that fire all the time by design (Watchdog, InfoInhibitor): left out. */
+  readonly alwaysFiring: readonly string[];
+}
+
+/** The alerts Prometheus evaluates (its ALERTS series) and the notifications Alertmanager sends. */
+export function alertsOverview(options: AlertsOverviewOptions): DashboardBuilder {
+  const ns = options.namespace;
+  const alwaysFiring = options.alwaysFiring.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&'));
   const matchers = [CLUSTER, 'namespace=~"$namespace"', ...(alwaysFiring.length ? [`alertname!~"${alwaysFiring.join('|')}"`] : [])].join(', ');
   const firing = (extra = '') => `ALERTS{${matchers}, alertstate="firing"${extra}}`;
   const pending = `ALERTS{${matchers}, alertstate="pending"}`;
@@ -282,7 +299,7 @@ function alertsOverview(context: DashboardContext): DashboardBuilder {
     uid: 'o11y-alerts-overview',
     title: 'Alerts / Overview',
     tags: ['monitoring', 'alerts'],
-    description: `Alerts the stack's Prometheus evaluates, from its ALERTS series${alwaysFiring.length ? ` (without ${v.alertmanager.intentionallyUnrouted.join(', ')}, which fire all the time by design)` : ''}, and the notifications Alertmanager sends.`,
+    description: `Alerts the stack's Prometheus evaluates, from its ALERTS series${alwaysFiring.length ? ` (without ${options.alwaysFiring.join(', ')}, which fire all the time by design)` : ''}, and the notifications Alertmanager sends.`,
     variables: [labelVariable('namespace', 'ALERTS', 'Namespace', true, '', true).allValue('.*')],
   });
 
@@ -314,7 +331,7 @@ function alertsOverview(context: DashboardContext): DashboardBuilder {
     .withRow(new RowBuilder('Pending alerts and notifications'))
     .withPanel(timeseries('Pending alerts by name', 'short', query(`count by (alertname) (${pending})`, '{{alertname}}'))
       .description('Alerts waiting out their `for` duration; one that keeps coming back without firing may be flapping.'));
-  if (v.alertmanager.enabled) {
+  if (options.alertmanager) {
     const am = selector(ns, ALERTMANAGER);
     builder.withPanel(timeseries('Notifications by integration', 'ops',
       query(`sum by (integration) (namespace_service_integration:alertmanager_notifications:rate5m{${am}})`, '{{integration}} sent'),

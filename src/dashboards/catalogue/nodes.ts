@@ -4,7 +4,7 @@ import { ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-founda
 import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
 import type { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, table, timeseries } from '../house';
-import type { DashboardContext } from './context';
+import type { NodeExporterThresholds } from '../../rules/catalogue/node-exporter';
 
 const JOB = 'job="node-exporter"';
 /** Every node of the cluster. */
@@ -60,9 +60,8 @@ function rising(orange: number, red: number): ThresholdsConfigBuilder {
   ]);
 }
 
-export function nodesDashboards(context: DashboardContext): DashboardBuilder[] {
-  if (!context.values.nodeExporter.enabled) return [];
-  const t = context.values.nodeExporter.thresholds;
+/** @param t the node-exporter alert thresholds the panels colour by */
+export function nodesDashboards(t: NodeExporterThresholds): DashboardBuilder[] {
   return [nodesOverview(t.memoryHighUtilizationPercent / 100, t.systemSaturationLoadPerCpu), nodeUse(t.memoryHighUtilizationPercent / 100, t.systemSaturationLoadPerCpu)];
 }
 

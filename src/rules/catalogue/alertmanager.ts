@@ -1,7 +1,6 @@
 // Alerts and recording rules about Alertmanager's own health.
 import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
 import type { RuleGroupDefinition } from '../types';
-import type { RuleContext } from './context';
 import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
@@ -97,9 +96,8 @@ export const ALERTMANAGER_METRICS: readonly string[] = [
   ...GO_PROCESS_METRICS,
 ];
 
-
-export function alertmanagerRules(t: AlertmanagerThresholds, context: RuleContext): RuleGroupDefinition[] {
-  const ns = context.values.common.namespace;
+/** @param ns the stack namespace, where the component's own job runs */
+export function alertmanagerRules(t: AlertmanagerThresholds, ns: string): RuleGroupDefinition[] {
   const job = 'alertmanager-main';
   const sel = `job="${job}", namespace="${ns}"`;
   const cluster = { job, namespace: ns, service: job };

@@ -1,7 +1,6 @@
 // General alerts about the monitoring pipeline itself (kube-prometheus' "general.rules").
 import { alertingRule, promql, ruleGroup } from '../builders';
 import type { RuleGroupDefinition } from '../types';
-import type { RuleContext } from './context';
 
 export interface GeneralThresholds {
   /** TargetDown fires when more than this percentage of a job's targets are down. @default 10 */
@@ -26,7 +25,7 @@ export const GO_PROCESS_METRICS: readonly string[] = [
   'go_gc_duration_seconds', 'go_gc_duration_seconds_sum', 'go_gc_duration_seconds_count',
 ];
 
-export function generalRules(t: GeneralThresholds, _context: RuleContext): RuleGroupDefinition[] {
+export function generalRules(t: GeneralThresholds): RuleGroupDefinition[] {
   return [
     ruleGroup('general.rules', [
       alertingRule({

@@ -1,7 +1,6 @@
 // Alerts and recording rules about Grafana.
 import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
 import type { RuleGroupDefinition } from '../types';
-import type { RuleContext } from './context';
 import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
@@ -42,9 +41,8 @@ export const GRAFANA_METRICS: readonly string[] = [
   ...GO_PROCESS_METRICS,
 ];
 
-
-export function grafanaRules(t: GrafanaThresholds, context: RuleContext): RuleGroupDefinition[] {
-  const ns = context.values.common.namespace;
+/** @param ns the stack namespace, where the component's own job runs */
+export function grafanaRules(t: GrafanaThresholds, ns: string): RuleGroupDefinition[] {
   const job = 'grafana';
   const sel = `job="${job}", namespace="${ns}"`;
   const target = { job, namespace: ns, service: job, pod: 'grafana-5c7d9b8f6-q8w2z', instance: '10.0.0.40:3000' };

@@ -1,7 +1,6 @@
 // Alerts and recording rules about kube-state-metrics itself.
 import { alertingRule, promql, ruleGroup } from '../builders';
 import type { RuleGroupDefinition } from '../types';
-import type { RuleContext } from './context';
 
 /** Thresholds of these alerts; every field documents its @default. */
 export interface KubeStateMetricsThresholds {
@@ -158,7 +157,7 @@ export const KUBE_STATE_METRICS_METRICS: readonly string[] = [
 
 const KSM = 'job="kube-state-metrics"';
 
-export function kubeStateMetricsRules(t: KubeStateMetricsThresholds, _context: RuleContext): RuleGroupDefinition[] {
+export function kubeStateMetricsRules(t: KubeStateMetricsThresholds): RuleGroupDefinition[] {
   /** List or watch requests of kube-state-metrics' informers: `result` is `success` or `error`. */
   const requestSeries = (metric: string, resource: string, result: string) =>
     `${metric}{job="kube-state-metrics", namespace="monitoring", pod="kube-state-metrics-0", resource="${resource}", result="${result}"}`;

@@ -1,7 +1,6 @@
 // Alerts and recording rules about workloads, resources and storage, from kube-state-metrics, cAdvisor and kubelet.
 import { alertingRule, promql, recordingRule, ruleGroup } from '../builders';
 import type { AlertDefinition, RecordDefinition, RuleGroupDefinition, SeriesInput } from '../types';
-import type { RuleContext } from './context';
 
 /** Thresholds of these alerts; every field documents its @default. */
 export interface KubernetesAppsThresholds {
@@ -965,7 +964,7 @@ function storageAlerts(t: KubernetesAppsThresholds): AlertDefinition[] {
   ];
 }
 
-export function kubernetesAppsRules(t: KubernetesAppsThresholds, _context: RuleContext): RuleGroupDefinition[] {
+export function kubernetesAppsRules(t: KubernetesAppsThresholds): RuleGroupDefinition[] {
   return [
     ruleGroup('k8s.rules.container_resource_usage', containerUsageRules(), { runbookArea: 'kubernetes' }),
     ruleGroup('k8s.rules.container_resource_requests_limits', requestsAndLimitsRules(), { runbookArea: 'kubernetes' }),

@@ -1,7 +1,6 @@
 // Alerts and recording rules about the API server, kubelets, nodes, scheduler and controller manager.
 import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
 import type { AlertDefinition, RecordDefinition, RuleGroupDefinition, SeriesInput } from '../types';
-import type { RuleContext } from './context';
 import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
@@ -233,16 +232,25 @@ const REQUESTS = 'verb:apiserver_request:rate5m';
 /** Adds the node name to kubelet series (the kubelet target carries only its address). */
 const withNode = `* on (instance) group_left (node) max by (instance, node) (kubelet_node_name{${KUBELET}})`;
 
-export function kubernetesSystemRules(t: KubernetesSystemThresholds, context: RuleContext): RuleGroupDefinition[] {
-  const cp = context.values.controlPlane;
-  const nodesMonitored = context.values.kubeStateMetrics.enabled;
+/** Which parts of the cluster the stack scrapes: each group of rules is there only when its metrics are. */
+export interface KubernetesSystemScrapes {
+  readonly apiserver: boolean;
+  readonly kubelet: boolean;
+  readonly kubeScheduler: boolean;
+  readonly kubeControllerManager: boolean;
+  /** kube-state-metrics runs: the node alerts read its `kube_node_*` series. */
+  readonly nodes: boolean;
+}
+
+export function kubernetesSystemRules(t: KubernetesSystemThresholds, scrapes: KubernetesSystemScrapes): RuleGroupDefinition[] {
+  const nodesMonitored = scrapes.nodes;
   const groups: RuleGroupDefinition[] = [];
   const add = (name: string, rules: Array<AlertDefinition | RecordDefinition | false>, runbookArea = 'kubernetes') => {
     const kept = rules.filter((r): r is AlertDefinition | RecordDefinition => r !== false);
     if (kept.length) groups.push(ruleGroup(name, kept, { runbookArea }));
   };
 
-  if (cp.apiserver.enabled) {
+  if (scrapes.apiserver) {
     // Requests per second that spent error budget, and all requests, per kind (read or write); the burn rates of
     // longer windows average these instead of reading days of raw histograms at every evaluation.
     add('kube-apiserver-burnrate.rules', [
@@ -262,7 +270,7 @@ export function kubernetesSystemRules(t: KubernetesSystemThresholds, context: Ru
           rate(apiserver_request_sli_duration_seconds_bucket{${APISERVER}, ${LATENCY_SCOPE}}[5m])))`),
     ]);
   }
-  if (cp.kubelet.enabled) {
+  if (scrapes.kubelet) {
     const quantiles = (record: string, metric: string, qs: number[]) =>
       qs.map((q) => recordingRule(record, promql`
         histogram_quantile(${q}, sum by (instance, le) (rate(${metric}{${KUBELET}}[5m])) ${withNode})`, { quantile: String(q) }));
@@ -272,7 +280,7 @@ export function kubernetesSystemRules(t: KubernetesSystemThresholds, context: Ru
       ...quantiles('node_quantile:kubelet_pod_start_sli_duration_seconds:histogram_quantile', 'kubelet_pod_start_sli_duration_seconds_bucket', [0.99]),
     ]);
   }
-  if (cp.kubeScheduler.enabled) {
+  if (scrapes.kubeScheduler) {
     add('kube-scheduler.rules', [
       recordingRule('instance:scheduler_scheduling_attempt_duration_seconds:p99_rate5m', promql`
         histogram_quantile(0.99, sum by (instance, result, le) (
@@ -281,7 +289,7 @@ export function kubernetesSystemRules(t: KubernetesSystemThresholds, context: Ru
   }
 
   add('kubernetes-system', [versionMismatch(t), clientErrors(t)]);
-  if (cp.apiserver.enabled) {
+  if (scrapes.apiserver) {
     add('kube-apiserver-slos', budgetBurn(t));
     add('kubernetes-system-apiserver', [
       ...clientCertificateExpiration(t),
@@ -294,16 +302,16 @@ export function kubernetesSystemRules(t: KubernetesSystemThresholds, context: Ru
   }
   add('kubernetes-system-kubelet', [
     ...(nodesMonitored ? nodeAlerts(t) : []),
-    cp.kubelet.enabled && nodesMonitored && kubeletTooManyPods(t),
-    ...(cp.kubelet.enabled ? kubeletAlerts(t) : []),
+    scrapes.kubelet && nodesMonitored && kubeletTooManyPods(t),
+    ...(scrapes.kubelet ? kubeletAlerts(t) : []),
   ]);
-  if (cp.kubeScheduler.enabled) {
+  if (scrapes.kubeScheduler) {
     add('kubernetes-system-scheduler', [
       componentDown(t, 'KubeSchedulerDown', 'kube-scheduler', 'job="kube-scheduler"', 'kube-scheduler'),
       instanceUnreachable(t, 'KubeSchedulerInstanceUnreachable', 'kube-scheduler', 'job="kube-scheduler"', { job: 'kube-scheduler', instance: '10.0.0.1:10259' }, '10.0.0.2:10259'),
     ]);
   }
-  if (cp.kubeControllerManager.enabled) {
+  if (scrapes.kubeControllerManager) {
     add('kubernetes-system-controller-manager', [
       componentDown(t, 'KubeControllerManagerDown', 'kube-controller-manager', 'job="kube-controller-manager"', 'kube-controller-manager'),
       instanceUnreachable(t, 'KubeControllerManagerInstanceUnreachable', 'kube-controller-manager', 'job="kube-controller-manager"', { job: 'kube-controller-manager', instance: '10.0.0.1:10257' }, '10.0.0.2:10257'),

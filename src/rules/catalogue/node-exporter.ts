@@ -1,7 +1,6 @@
 // Alerts and recording rules about nodes, from node-exporter (the alerts kube-prometheus takes from node-mixin).
 import { alertingRule, promql, recordingRule, ruleGroup } from '../builders';
 import type { AlertCase, RuleGroupDefinition, SeriesInput } from '../types';
-import type { RuleContext } from './context';
 
 /** Thresholds of these alerts; every field documents its @default. */
 export interface NodeExporterThresholds {
@@ -216,7 +215,7 @@ function silentCase(input: SeriesInput[], at: string): AlertCase {
   return { input, at, expect: [] };
 }
 
-export function nodeExporterRules(t: NodeExporterThresholds, _context: RuleContext): RuleGroupDefinition[] {
+export function nodeExporterRules(t: NodeExporterThresholds): RuleGroupDefinition[] {
   const warnSeconds = t.filesystemFillingUpWarningHours * 3600;
   const critSeconds = t.filesystemFillingUpCriticalHours * 3600;
   const notReadOnly = promql`unless node_filesystem_readonly{${FS}} == 1`;

@@ -1,7 +1,6 @@
 // Alerts and recording rules about the Prometheus Operator and its config reloaders.
 import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
 import type { RuleGroupDefinition } from '../types';
-import type { RuleContext } from './context';
 import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
@@ -90,9 +89,8 @@ export const PROMETHEUS_OPERATOR_METRICS: readonly string[] = [
   ...GO_PROCESS_METRICS,
 ];
 
-
-export function prometheusOperatorRules(t: PrometheusOperatorThresholds, context: RuleContext): RuleGroupDefinition[] {
-  const ns = context.values.common.namespace;
+/** @param ns the stack namespace, where the component's own job runs */
+export function prometheusOperatorRules(t: PrometheusOperatorThresholds, ns: string): RuleGroupDefinition[] {
   const job = 'prometheus-operator';
   const sel = `job="${job}", namespace="${ns}"`;
   const target = { job, namespace: ns, service: job, pod: 'prometheus-operator-7d9f8b6c5-x2k4q', instance: '10.0.0.20:8080' };

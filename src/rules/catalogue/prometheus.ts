@@ -1,7 +1,6 @@
 // Alerts and recording rules about Prometheus' own health (kube-prometheus' prometheus rules).
 import { alertingRule, promql, ruleGroup, series } from '../builders';
 import type { RuleGroupDefinition } from '../types';
-import type { RuleContext } from './context';
 import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
@@ -195,9 +194,8 @@ export const PROMETHEUS_METRICS: readonly string[] = [
   ...GO_PROCESS_METRICS,
 ];
 
-
-export function prometheusRules(t: PrometheusThresholds, context: RuleContext): RuleGroupDefinition[] {
-  const ns = context.values.common.namespace;
+/** @param ns the stack namespace, where the component's own job runs */
+export function prometheusRules(t: PrometheusThresholds, ns: string): RuleGroupDefinition[] {
   const job = 'prometheus-k8s';
   const sel = `job="${job}", namespace="${ns}"`;
   /** The labels that tell one Prometheus instance apart. */

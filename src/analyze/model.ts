@@ -1,0 +1,67 @@
+// Every analyzer over one stack's model (the final objects), never over the values before patches or the YAML.
+import { operatorRouting } from '../alerting/operator-routing';
+import { checkSchedules } from '../chaos/safety';
+import type { Diagnostic } from '../core/diagnostic';
+import type { StackModel } from '../model/stack-model';
+import { analyzeChaosContracts } from './chaos';
+import { analyzeDashboards } from './dashboards';
+import { analyzeRules } from './rules';
+import { alertProfiles, analyzeRouting, type RoutingInput } from './routing';
+
+export interface AnalysisOptions {
+  /** Unknown metric names are errors, not warnings. @default false */
+  readonly strict?: boolean;
+}
+
+export interface StackAnalysis {
+  readonly diagnostics: Diagnostic[];
+  /** Markdown sections for SUMMARY.md (e.g. where every alert goes). */
+  readonly reports: string[];
+}
+
+/** The routing analyzer's input: the written routing, plus what only the values say (expectations, unrouted alerts). */
+export function routingInput(model: StackModel): RoutingInput | undefined {
+  const a = model.alerting;
+  if (!a) return undefined;
+  return {
+    ...a.global,
+    teams: a.teams,
+    teamMatcherStrategy: a.teamMatcherStrategy,
+    intentionallyUnrouted: model.values.alertmanager.intentionallyUnrouted,
+    expectations: model.values.alertmanager.expectations,
+  };
+}
+
+export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): StackAnalysis {
+  const strict = options.strict ?? false;
+  const prometheus = model.prometheus ?? { scrapeInterval: '30s', evaluationInterval: '30s', alertLabels: {} };
+  const routing = routingInput(model);
+  const diagnostics: Diagnostic[] = [
+    ...model.unreadable,
+    ...analyzeRules(model.rules, { knownMetrics: model.metrics, scrapeInterval: prometheus.scrapeInterval, evaluationInterval: prometheus.evaluationInterval, strict }),
+    ...analyzeDashboards(model.dashboards, model.metrics, strict),
+    // Allowed on request, and said in the summary: a wildcard widens kube-state-metrics' RBAC to a whole group.
+    ...model.customResources
+      .filter((r) => r.kind === '*' || r.version === '*')
+      .map((r): Diagnostic => ({
+        severity: 'warning',
+        code: 'ksm/wildcard-resource',
+        where: `kubeStateMetrics.customResources › ${r.group}/${r.version}/${r.kind}`,
+        message: `kube-state-metrics may list and watch ${r.kind === '*' ? `every kind of ${r.group}` : `every version of ${r.group}/${r.kind}`}`,
+        fix: 'name the kind and version to narrow it',
+      })),
+    // The safety rules again, on the written Schedules: a patch must not point an experiment somewhere the values may not.
+    ...checkSchedules(model.chaos, model.values.common.namespace).map((p): Diagnostic => ({ severity: 'error', code: 'chaos/safety', where: p.field, message: p.message, fix: p.fix })),
+    ...analyzeChaosContracts({
+      schedules: model.chaos,
+      sources: model.rules,
+      scrapeInterval: prometheus.scrapeInterval,
+      evaluationInterval: prometheus.evaluationInterval,
+      route: routing && model.alerting ? operatorRouting(routing, model.alerting.namespace).route : undefined,
+      externalLabels: prometheus.alertLabels,
+    }),
+  ];
+  if (!routing || !model.alerting) return { diagnostics, reports: [] };
+  const analysis = analyzeRouting(routing, alertProfiles(model.rules, prometheus.alertLabels), model.alerting.namespace);
+  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [analysis.report] };
+}
