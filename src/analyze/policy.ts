@@ -353,27 +353,36 @@ function checkRbac(manifests: readonly KubernetesObject[], report: Report): void
 /** `key: value` and `"key": "value"` lines of configuration text (YAML, JSON, INI-like). */
 const KEY_LINE = /^\s*-?\s*["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$/;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+
+/** Any word a credential key ends with: lines without one need no closer look (dashboards are large). */
+const CREDENTIAL_WORD = /passw(or)?d|secret|token|api[_-]?key|credential|routing[_-]?key|private[_-]?key/i;
 
 /** Where configuration text holds a credential: a key named like one with a literal value, a private key, a URL. */
 function credentialInText(text: string, tokensToo: boolean): string | undefined {
-  if (PRIVATE_KEY.test(text)) return 'holds a private key';
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = KEY_LINE.exec(lines[i]);
-    if (!m || !isSecretKey(m[1])) continue;
-    const value = m[2].replace(/^["']|["']$/g, '');
-    // Empty, nested, multi-line or a reference (`${VAR}`, `$__file{...}`): not a literal.
-    if (value === '' || /^[[{|>&*$~]/.test(value) || value === 'null') continue;
-    return `sets ${m[1]} to a literal value (line ${i + 1})`;
+  if (text.includes('PRIVATE KEY-----') && PRIVATE_KEY.test(text)) return 'holds a private key';
+  if (CREDENTIAL_WORD.test(text)) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (!CREDENTIAL_WORD.test(lines[i])) continue;
+      const m = KEY_LINE.exec(lines[i]);
+      if (!m || !isSecretKey(m[1])) continue;
+      const value = m[2].replace(/^["']|["']$/g, '');
+      // Empty, nested, multi-line or a reference (`${VAR}`, `$__file{...}`): not a literal.
+      if (value === '' || /^[[{|>&*$~]/.test(value) || value === 'null') continue;
+      return `sets ${m[1]} to a literal value (line ${i + 1})`;
+    }
   }
   if (tokensToo) return credentialIn(text)?.what;
-  for (const [url] of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi)) {
+  if (!text.includes('://')) return undefined;
+  for (const [url] of text.matchAll(URL_IN_TEXT)) {
     const found = urlFinding(url);
     if (found) return found.what;
   }
   return undefined;
 }
 
+const WITHOUT_CREDENTIAL_FIELDS = new Set(['PrometheusRule', 'GrafanaDashboard']);
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 function checkCredentials(m: KubernetesObject, report: Report): void {
@@ -396,6 +405,8 @@ function checkCredentials(m: KubernetesObject, report: Report): void {
     }
     return;
   }
+  // Rules and dashboards: their schemas have no credential field, and they are the bulk of the stack.
+  if (WITHOUT_CREDENTIAL_FIELDS.has(m.kind)) return;
   walkFields(m.spec, '/spec', (key, value, pointer) => {
     if (isSecretKey(key)) {
       // `configSecret: alertmanager-main-config` names a Secret; `bearerToken: abc…` is one.

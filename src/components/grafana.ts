@@ -14,7 +14,6 @@ import { FOLDER_ANNOTATION } from '../dashboards/delivery';
 import type { ResourceValues } from '../core/primitives';
 
 // The constant belongs to the delivery of dashboards; re-exported for code that still imports it from here.
-export { FOLDER_ANNOTATION } from '../dashboards/delivery';
 
 export interface GrafanaAdminSecret {
   /** @default "grafana-admin" */

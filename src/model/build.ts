@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { routingFromConfig, teamFromResource } from '../alerting/read';
 import { scheduleFromObject } from '../chaos/read';
 import { componentOf } from '../components/component';
-import { FOLDER_ANNOTATION } from '../components/grafana';
+import { FOLDER_ANNOTATION } from '../dashboards/delivery';
 import type { Diagnostic } from '../core/diagnostic';
 import type { Dashboard, DashboardJson } from '../dashboards/model';
 import { NAMES } from '../k8s/names';

@@ -115,7 +115,7 @@ describe('the routing of the teams example stack', () => {
   });
 
   testWithTool('amtool', 'amtool check-config accepts the generated configuration', () => {
-    const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': require('../../src/synth/layout').toYaml(config) });
+    const result = runTool('amtool', ['check-config', 'alertmanager.yaml'], { 'alertmanager.yaml': require('../../src/core/yaml').toYaml(config) });
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });
@@ -125,7 +125,7 @@ describe('the routing of the teams example stack', () => {
     const { operatorRouting } = require('../../src/alerting/operator-routing');
     const resolved = require('../../src/synth/pipeline').buildStack(loadStackFile(path.resolve(__dirname, '../../stacks/teams.ts'))).values.alertmanager;
     const merged = operatorRouting(resolved, 'monitoring');
-    const yaml = require('../../src/synth/layout').toYaml(alertmanagerConfig({ ...merged, timeIntervals: resolved.timeIntervals }));
+    const yaml = require('../../src/core/yaml').toYaml(alertmanagerConfig({ ...merged, timeIntervals: resolved.timeIntervals }));
     expect(yaml).toContain('receiver: shop/shop-routing/shop-slack');
     for (const expectation of values.expectations) {
       const labels = Object.entries(expectation.labels as Record<string, string>).map(([k, v]) => `${k}=${v}`);

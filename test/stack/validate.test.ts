@@ -84,7 +84,7 @@ describe('stack values are checked before anything is built', () => {
 
   test('a patch whose path does not exist in the object fails with the reason', () => {
     const message = renderError({ patches: [{ kind: 'Deployment', name: 'grafana', ops: [{ op: 'replace', path: '/spec/nope/deeper', value: 1 }] }] });
-    expect(message).toContain("patches[0]: cannot apply to Deployment 'grafana'");
+    expect(message).toContain("patches[0].ops[0]: cannot apply to Deployment 'grafana'");
   });
 
   test('errors are StackErrors, which the CLI prints without a stack trace', () => {
