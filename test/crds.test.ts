@@ -56,7 +56,7 @@ describeWithSharedCrds('every generated custom resource is valid against the ups
   }
 
   test('the check catches an invalid resource (it is not vacuous)', () => {
-    const stack = render({ patches: [{ kind: 'ServiceMonitor', name: 'grafana', ops: [{ op: 'replace', path: '/spec/endpoints/0/scheme', value: 'gopher' }] }] });
+    const stack = render({ patches: [{ kind: 'ServiceMonitor', name: 'grafana', ops: [{ op: 'add', path: '/spec/endpoints/0/scheme', value: 'gopher' }] }] });
     const monitor = stack.objects.find((o) => o.manifest.kind === 'ServiceMonitor' && o.manifest.metadata.name === 'grafana')!;
     expect(schemas().validate(monitor.manifest).join('\n')).toContain('/spec/endpoints/0/scheme must be equal to one of the allowed values');
   });
