@@ -162,7 +162,8 @@ describe('cdk8s synth', () => {
     for (const entry of ['build', 'node_modules', 'package.json', 'cdk8s.yaml']) fs.symlinkSync(path.join(REPO, entry), path.join(project, entry));
     fs.cpSync(path.join(REPO, 'stacks'), path.join(project, 'stacks'), { recursive: true });
     for (const folder of ['rules', 'dashboards']) fs.cpSync(path.join(REPO, folder), path.join(project, folder), { recursive: true });
-    const cdk8s = spawnSync(path.join(REPO, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', path.join(tempDir(), 'cdk8s.out')], {
+    const cdk8sOut = path.join(tempDir(), 'cdk8s.out');
+    const cdk8s = spawnSync(path.join(REPO, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', cdk8sOut], {
       cwd: project, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });
     expect(cdk8s.stderr).not.toMatch(/error/i);
@@ -170,5 +171,10 @@ describe('cdk8s synth', () => {
     const out = tempDir();
     expect(o11y(['synth', '--out', out], { cwd: project }).status).toBe(0);
     expect(snapshot(path.join(project, 'dist'))).toEqual(snapshot(out));
+    // One whole stream per stack where cdk8s' validation plugins read, with the same objects as dist/.
+    const streams = fs.readdirSync(cdk8sOut).sort();
+    expect(streams).toEqual(fs.readdirSync(path.join(REPO, 'stacks')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '.k8s.yaml')).sort());
+    const kinds = (text: string) => (text.match(/^kind: .*$/gm) ?? []).length;
+    expect(kinds(fs.readFileSync(path.join(cdk8sOut, 'default.k8s.yaml'), 'utf8'))).toBeGreaterThan(50);
   });
 });

@@ -5,8 +5,10 @@ import type { Diagnostic } from '../core/diagnostic';
 import type { StackModel } from '../model/stack-model';
 import { analyzeChaosContracts } from './chaos';
 import { analyzeDashboards } from './dashboards';
+import { analyzePolicy } from './policy';
 import { analyzeRules } from './rules';
 import { alertProfiles, analyzeRouting, type RoutingInput } from './routing';
+import { analyzeSchemas } from './schemas';
 
 export interface AnalysisOptions {
   /** Unknown metric names are errors, not warnings. @default false */
@@ -38,6 +40,9 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
   const routing = routingInput(model);
   const diagnostics: Diagnostic[] = [
     ...model.unreadable,
+    // Every object, whatever wrote it: Kubernetes' own schemas, the CRDs the stack ships, and the secure defaults.
+    ...analyzeSchemas(model.objects),
+    ...analyzePolicy(model.objects, { readAllOfGroups: model.customResources.filter((r) => r.kind === '*').map((r) => r.group) }),
     ...analyzeRules(model.rules, { knownMetrics: model.metrics, scrapeInterval: prometheus.scrapeInterval, evaluationInterval: prometheus.evaluationInterval, strict }),
     ...analyzeDashboards(model.dashboards, model.metrics, strict),
     // Allowed on request, and said in the summary: a wildcard widens kube-state-metrics' RBAC to a whole group.

@@ -198,7 +198,15 @@ function pinned(image: string): boolean {
 
 const FIX_CREDENTIAL = 'keep credentials out of the stack: create the Secret in the cluster (kubectl create secret generic …, Sealed Secrets or External Secrets) and refer to it by name and key';
 
-export function analyzePolicy(objects: readonly RenderedObject[]): Diagnostic[] {
+export interface PolicyOptions {
+  /**
+   * API groups whose every resource the stack was asked to read (a kube-state-metrics wildcard kind): a role rule
+   * that only lists, gets and watches `*` resources of exactly these groups is what was asked, not a mistake.
+   */
+  readonly readAllOfGroups?: readonly string[];
+}
+
+export function analyzePolicy(objects: readonly RenderedObject[], options: PolicyOptions = {}): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (severity: Diagnostic['severity'], code: string, where: string, message: string, fix: string) =>
     diagnostics.push({ severity, code, where, message, fix });
@@ -238,7 +246,7 @@ export function analyzePolicy(objects: readonly RenderedObject[]): Diagnostic[] 
     }
   }
 
-  checkRbac(manifests, report);
+  checkRbac(manifests, report, options.readAllOfGroups ?? []);
   for (const m of manifests) checkCredentials(m, report);
   return diagnostics;
 }
@@ -321,13 +329,23 @@ function checkResources(where: string, resources: Container['resources'], path: 
 
 const BUILT_IN_ROLES = new Set(['admin', 'edit', 'view']);
 
-function checkRbac(manifests: readonly KubernetesObject[], report: Report): void {
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+/** A rule that reads every resource of groups the stack was asked to read whole, and nothing else. */
+function askedFor(rule: Record<string, unknown>, readAllOfGroups: readonly string[]): boolean {
+  const list = (f: string) => (Array.isArray(rule[f]) ? (rule[f] as unknown[]) : []);
+  return list('resources').length === 1 && list('apiGroups').length > 0 && list('nonResourceURLs').length === 0 &&
+    list('apiGroups').every((g) => typeof g === 'string' && g !== '*' && readAllOfGroups.includes(g)) &&
+    list('verbs').every((v) => typeof v === 'string' && READ_VERBS.has(v));
+}
+
+function checkRbac(manifests: readonly KubernetesObject[], report: Report, readAllOfGroups: readonly string[]): void {
   const roles = manifests.filter((m) => (m.kind === 'ClusterRole' || m.kind === 'Role') && m.apiVersion.startsWith('rbac.authorization.k8s.io/'));
   for (const role of roles) {
     const rules = Array.isArray(role.rules) ? (role.rules as Array<Record<string, unknown>>) : [];
     rules.forEach((rule, i) => {
       const wild = ['apiGroups', 'resources', 'verbs', 'nonResourceURLs'].filter((f) => Array.isArray(rule[f]) && (rule[f] as unknown[]).includes('*'));
-      if (wild.length) {
+      if (wild.length && !askedFor(rule, readAllOfGroups)) {
         report('error', 'policy/rbac-wildcard', `${objectName(role)} › rules[${i}]`, `grants '*' in ${wild.join(', ')}: it covers whatever the cluster has or will have`,
           `list the ${wild.join(', ')} it needs`);
       }

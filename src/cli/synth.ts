@@ -1,7 +1,6 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { stackFiles, stackStream } from '../synth/layout';
-import { writeStack } from '../synth/writer';
+import { writeFileWhole, writeStack } from '../synth/writer';
 import { OutputError } from '../synth/write-errors';
 import { printWarnings, renderStacks, stackFilesFor } from './stacks';
 
@@ -38,8 +37,7 @@ export function synthCommand(args: string[], options: SynthOptions): void {
   // Under `cdk8s synth`: also one stream per stack where the cdk8s CLI looks, for its validation plugins.
   const cdk8sOut = process.env.CDK8S_OUTDIR;
   if (cdk8sOut && path.resolve(cdk8sOut) !== path.resolve(options.out)) {
-    fs.mkdirSync(cdk8sOut, { recursive: true });
-    for (const { stack } of laidOut) fs.writeFileSync(path.join(cdk8sOut, `${stack.name}.k8s.yaml`), stackStream(stack));
+    for (const { stack } of laidOut) writeFileWhole(cdk8sOut, `${stack.name}.k8s.yaml`, stackStream(stack), stack.name);
   }
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

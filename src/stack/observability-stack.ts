@@ -215,6 +215,7 @@ export class ObservabilityStack extends Chart {
     }
 
     values.extraObjects.forEach((object, i) => this.addObject(object, { origin: `extraObjects[${i}]` }));
+    values.replacementObjects.forEach((object, i) => this.addObject(object, { replaces: true, origin: `replacementObjects[${i}]` }));
     values.patches.forEach((patch, i) => this.patch(patch.kind, patch.name, patch.ops, { component: patch.component, origin: `patches[${i}]` }));
   }
 

@@ -216,6 +216,20 @@ function prepareOutDir(outDir: string, stackName: string): void {
   }
 }
 
+/** One file, written whole or not at all (a temporary file renamed over it): the stream cdk8s's validation plugins read. */
+export function writeFileWhole(dir: string, name: string, content: string, stackName: string): void {
+  const file = path.join(dir, name);
+  const temporary = path.join(dir, `.${name}.${process.pid}.tmp`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(temporary, content);
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw new OutputError(`cannot write ${file}: ${reasonOf(error)}. ${file} was not changed.`, file, stackName, false, errorCode(error));
+  }
+}
+
 /**
  * Brings `outDir/<stack>/` in line with `files`: writes what changed, leaves equal files untouched, removes
  * files an earlier synth generated that are no longer generated, and never touches files it did not generate.

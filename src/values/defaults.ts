@@ -59,6 +59,7 @@ export const DEFAULT_VALUES = {
   crds: CRDS_DEFAULTS,
   patches: [] as NonNullable<StackValues['patches']>,
   extraObjects: [] as NonNullable<StackValues['extraObjects']>,
+  replacementObjects: [] as NonNullable<StackValues['replacementObjects']>,
 } satisfies StackValues;
 
 /** A stack's values with every default filled in. Fields without a default stay optional. */

@@ -155,4 +155,9 @@ export interface StackValues {
   readonly patches?: ObjectPatch[];
   /** Escape hatch: objects written as they are, to `extra/`. */
   readonly extraObjects?: KubernetesObject[];
+  /**
+   * Escape hatch: objects written in place of the generated object of the same kind, namespace and name (an extra
+   * object with a generated one's identity is otherwise an error). Each must replace one the stack generates.
+   */
+  readonly replacementObjects?: KubernetesObject[];
 }

@@ -378,8 +378,10 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   v.patches.forEach((patch, i) => {
     patch.ops.forEach((op, j) => check(op.path.startsWith('/'), `patches[${i}].ops[${j}].path`, () => `${quoted(op.path)} is not a JSON pointer`, 'start it with "/", e.g. /spec/replicas'));
   });
-  v.extraObjects.forEach((object, i) => {
-    check(DNS_SUBDOMAIN.test(object.metadata.name), `extraObjects[${i}].metadata.name`, () => `${quoted(object.metadata.name)} is not a valid object name`);
-  });
+  for (const field of ['extraObjects', 'replacementObjects'] as const) {
+    v[field].forEach((object, i) => {
+      check(DNS_SUBDOMAIN.test(object.metadata.name), `${field}[${i}].metadata.name`, () => `${quoted(object.metadata.name)} is not a valid object name`);
+    });
+  }
   return problems;
 }

@@ -196,6 +196,17 @@ describe('RBAC', () => {
     ]);
   });
 
+  test("policy/rbac-wildcard: reading every resource of a group is allowed only for the groups the stack was asked to read whole", () => {
+    const readAll = withChange('ClusterRole', role.metadata.name, (r) => r.rules.push({ apiGroups: ['example.com'], resources: ['*'], verbs: ['list', 'watch'] }));
+    expect(codes(analyzePolicy(readAll))).toEqual(['policy/rbac-wildcard']);
+    expect(analyzePolicy(readAll, { readAllOfGroups: ['example.com'] })).toEqual([]);
+    // Asked to read, not to write; asked for one group, not for another.
+    const writeAll = withChange('ClusterRole', role.metadata.name, (r) => r.rules.push({ apiGroups: ['example.com'], resources: ['*'], verbs: ['list', 'delete'] }));
+    expect(codes(analyzePolicy(writeAll, { readAllOfGroups: ['example.com'] }))).toEqual(['policy/rbac-wildcard']);
+    const otherGroup = withChange('ClusterRole', role.metadata.name, (r) => r.rules.push({ apiGroups: ['example.com', 'apps'], resources: ['*'], verbs: ['list'] }));
+    expect(codes(analyzePolicy(otherGroup, { readAllOfGroups: ['example.com'] }))).toEqual(['policy/rbac-wildcard']);
+  });
+
   test('policy/missing-role: a binding to a role the stack lacks is a warning; built-in roles are fine', () => {
     const binding = stack.objects.find((o) => o.manifest.kind === 'ClusterRoleBinding')!.manifest;
     expect(analyzePolicy(withChange('ClusterRoleBinding', binding.metadata.name, (b) => (b.roleRef.name = 'nope')))).toEqual([

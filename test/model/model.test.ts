@@ -108,6 +108,11 @@ describe('extra objects and the customize hook are checked like values', () => {
     expect(namespaces.map((o) => [o.component, o.manifest.metadata.labels])).toEqual([['extra', { team: 'platform' }]]);
     expect(renderError({}, (stack) => stack.addObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'elsewhere' } }, { replaces: true })))
       .toContain('replaces Namespace elsewhere, but the stack generates no such object');
+    // The same, from the values.
+    const fromValues = render({ replacementObjects: [{ ...namespace, metadata: { ...namespace.metadata, labels: { team: 'values' } } }] });
+    expect(fromValues.objects.filter((o) => o.manifest.kind === 'Namespace').map((o) => o.manifest.metadata.labels)).toEqual([{ team: 'values' }]);
+    expect(renderError({ replacementObjects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'elsewhere' } }] }))
+      .toContain('replacementObjects[0]: replaces Namespace elsewhere, but the stack generates no such object');
   });
 
   test('an object without metadata is a user error, not an internal one', () => {
@@ -127,10 +132,27 @@ describe('extra objects and the customize hook are checked like values', () => {
     expect(errorOf(() => renderStack(input))).toMatch(/model\.test\.ts:\d+:\d+: customize threw: something in my stack code/);
   });
 
-  test('extra objects go through the policy and schema checks of the synth', () => {
-    // The extra object reaches the model, where every analyzer sees it.
-    const stack = render({ extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra-config', namespace: 'monitoring' }, data: { a: 'b' } }] });
-    expect(stack.model.objects.find((o) => o.manifest.metadata.name === 'extra-config')?.component).toBe('extra');
+  test('a patch that makes Grafana privileged, or writable, is a policy error on the written Deployment', () => {
+    const message = renderError({ patches: [{ kind: 'Deployment', name: 'grafana', ops: [
+      { op: 'add', path: '/spec/template/spec/containers/0/securityContext/privileged', value: true },
+      { op: 'replace', path: '/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', value: false },
+    ] }] });
+    expect(message).toContain('Deployment monitoring/grafana › container grafana');
+    expect(message).toMatch(/privileged/);
+    expect(message).toMatch(/readOnlyRootFilesystem/);
+  });
+
+  test('an extra object is checked against Kubernetes\' schema and the secure defaults, like a generated one', () => {
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra-app', namespace: 'monitoring' },
+      spec: { replicas: 'two', selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'x', image: 'nginx' }] } } },
+    };
+    const message = renderError({ extraObjects: [deployment] });
+    expect(message).toMatch(/Deployment monitoring\/extra-app.*\/spec\/replicas/);
+    expect(message).toContain('Deployment monitoring/extra-app: pods may run as root');
+    expect(message).toContain('Deployment monitoring/extra-app › container x: can write to its root filesystem');
+    const customized = renderError({}, (stack) => stack.addObject(deployment));
+    expect(customized).toMatch(/\/spec\/replicas/);
   });
 });
 
