@@ -1,4 +1,7 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import * as fs from 'fs';
+import * as path from 'path';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ResolvedValues } from './defaults';
 import type { StackProblem } from '../core/problems';
 import { quoted, shown } from '../core/redact';
@@ -12,6 +15,7 @@ import { checkRuleGroups } from '../rules/rule-set';
 import { checkByteSize, checkPromDuration } from '../core/checks';
 import { urlFinding } from '../core/credentials';
 import schema from './stack-values.schema.json';
+import { VALUES_AJV_OPTIONS, VALUES_ID, VALUES_VALIDATOR_FILE } from './validator-options';
 import type { ResourceValues } from '../core/primitives';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -22,8 +26,6 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const PROM_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** The id the values schema is registered under, so that a union's branches can be validated on their own. */
-const VALUES_ID = 'stack-values';
 let ajv: Ajv | undefined;
 let compiled: ValidateFunction | undefined;
 const branchValidators = new Map<string, ValidateFunction>();
@@ -34,14 +36,27 @@ export interface ShapeCheck {
   readonly wellTyped: boolean;
 }
 
-/** Checks the shape of raw stack values against the schema generated from values.ts. */
-export function checkShape(values: unknown): ShapeCheck {
-  if (!compiled) {
-    // Unoptimized code compiles in half the time, and this schema is validated once per synth.
-    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { optimize: false } });
+/** Ajv with the values schema registered: for the union branches, and for the whole schema when running from source. */
+function schemaAjv(): Ajv {
+  if (!ajv) {
+    // Unoptimized code compiles in half the time, and what it compiles here is validated once or twice per run.
+    // Loaded only when needed: a synth of valid values with the build-time validator never loads Ajv.
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass({ ...VALUES_AJV_OPTIONS, code: { optimize: false } });
     ajv.addSchema(schema, VALUES_ID);
-    compiled = ajv.getSchema(VALUES_ID)!;
   }
+  return ajv;
+}
+
+/** The validator compiled at build time (compile-validator.ts); from source (jest, ts-node) there is none yet. */
+function buildTimeValidator(): ValidateFunction | undefined {
+  const file = path.join(__dirname, VALUES_VALIDATOR_FILE);
+  return fs.existsSync(file) ? (require(file) as ValidateFunction) : undefined;
+}
+
+/** Checks the shape of raw stack values against the schema generated from stack-values.ts. */
+export function checkShape(values: unknown): ShapeCheck {
+  compiled ??= buildTimeValidator() ?? schemaAjv().getSchema(VALUES_ID)!;
   if (compiled(values)) return { problems: [], wellTyped: true };
   const errors = collapseUnions(compiled.errors ?? []);
   return { problems: dedupe(errors.map(describeSchemaError)), wellTyped: errors.every((e) => e.keyword === 'additionalProperties') };
@@ -83,7 +98,7 @@ function branchValidator(branch: SchemaObject): ValidateFunction {
   let validate = branchValidators.get(key);
   if (!validate) {
     const rebased = JSON.parse(key.replace(/"\$ref":"#\//g, () => `"$ref":"${VALUES_ID}#/`)) as object;
-    validate = ajv!.compile(rebased);
+    validate = schemaAjv().compile(rebased);
     branchValidators.set(key, validate);
   }
   return validate;
@@ -115,7 +130,7 @@ function collapseUnions(errors: readonly ErrorObject[], depth = 0): ErrorObject[
 function branchErrors(union: ErrorObject, depth: number): ErrorObject[] {
   const branches = (Array.isArray(union.schema) ? union.schema : []) as SchemaObject[];
   const data: unknown = union.data;
-  if (!branches.length || !ajv) return [union];
+  if (!branches.length) return [union];
   let candidates = branches;
   if (isPlainObject(data)) {
     for (const key of DISCRIMINATORS) {
