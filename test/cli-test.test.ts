@@ -3,6 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { TOOLS } from '../src/core/tools';
 import { testWithTool } from './tools';
 
 const REPO = path.resolve(__dirname, '..');
@@ -72,9 +73,11 @@ describe('o11y test', () => {
     expect(run.status).toBe(0);
   });
 
-  test('without promtool it says how to install it', () => {
-    const run = o11y(['test', stackWithTests("{ job: 'shop' }")], { PATH: '/nonexistent' });
+  test('without promtool built it says how to build it, whatever promtool PATH has', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-no-tools-'));
+    const run = o11y(['test', stackWithTests("{ job: 'shop' }")], { O11Y_TOOLS_DIR: empty });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('promtool was not found on PATH: install it with `apt-get install prometheus`');
+    expect(run.stderr).toContain(`promtool: ${TOOLS.promtool.version} (the version the stack deploys) is not installed in ${empty}`);
+    expect(run.stderr).toContain('fix: run `npx o11y tools install`');
   });
 });

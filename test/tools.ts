@@ -1,16 +1,13 @@
-// The real Prometheus tools (Debian packages prometheus and prometheus-alertmanager). The README's test command
-// installs them; on a machine without them these tests say they were skipped, and under CI=true they fail.
+// The real Prometheus tools at the versions the stack deploys (src/core/tools.ts). The README's test command builds
+// them (`o11y tools install`); on a machine without them these tests say they were skipped, and under CI=true they fail.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-export function hasTool(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-}
+import { hasTool, toolFile, type ToolName } from '../src/core/tools';
 
 /** `test` when the tools are there; otherwise a skipped test that says why (or a failing one under CI). */
-export function testWithTool(tools: string | string[], title: string, body: jest.ProvidesCallback, timeoutMs?: number): void {
+export function testWithTool(tools: ToolName | ToolName[], title: string, body: jest.ProvidesCallback, timeoutMs?: number): void {
   const missing = [tools].flat().filter((t) => !hasTool(t));
   if (!missing.length) test(title, body, timeoutMs);
   else if (process.env.CI === 'true') test(title, () => { throw new Error(`${missing.join(', ')} not installed; CI must have it`); });
@@ -19,7 +16,7 @@ export function testWithTool(tools: string | string[], title: string, body: jest
 
 /** A test that runs a drill: real prometheus, prometheus-alertmanager and prometheus-node-exporter. */
 export function drillTest(title: string, body: jest.ProvidesCallback, timeoutMs?: number): void {
-  testWithTool(['prometheus', 'prometheus-alertmanager', 'prometheus-node-exporter'], title, body, timeoutMs);
+  testWithTool(['prometheus', 'alertmanager', 'node_exporter'], title, body, timeoutMs);
 }
 
 export interface ToolRun {
@@ -30,11 +27,11 @@ export interface ToolRun {
 }
 
 /** Writes `files` into a fresh temporary folder and runs the tool there. */
-export function runTool(tool: string, args: string[], files: Record<string, string>): ToolRun {
+export function runTool(tool: ToolName, args: string[], files: Record<string, string>): ToolRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-tool-'));
   try {
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    const result = spawnSync(tool, args, { cwd: dir, encoding: 'utf8', timeout: 180000 });
+    const result = spawnSync(toolFile(tool), args, { cwd: dir, encoding: 'utf8', timeout: 180000 });
     return { status: result.status, stdout: result.stdout, output: `${result.stdout}${result.stderr}` };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

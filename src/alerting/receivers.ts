@@ -39,7 +39,6 @@ function webhookHttpConfig(receiver: WebhookReceiver): Record<string, unknown> |
   if (!receiver.bearerToken && !receiver.basicAuth) return undefined;
   return defined({
     authorization: receiver.bearerToken ? { credentials_file: secretFile(receiver.bearerToken) } : undefined,
-    // username_file: prometheus/common's basic_auth, as built into Alertmanager 0.28 (amtool 0.25 predates it).
     basic_auth: receiver.basicAuth
       ? { username_file: secretFile(receiver.basicAuth.username), password_file: secretFile(receiver.basicAuth.password) }
       : undefined,

@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
 import { planDrill } from '../drill/plan';
 import { DrillAborted, runScenarios, type DrillResult } from '../drill/run';
 import { StackError } from '../core/problems';
+import { requireTools, toolVersions } from '../core/tools';
 import { loadStackFile } from '../load/stack-file';
 import { analyzeModel } from '../analyze/model';
 import { buildStack, modelOf, throwOnErrors } from '../synth/pipeline';
@@ -15,15 +15,10 @@ export interface DrillOptions {
   readonly json?: boolean;
 }
 
-/** The programs a drill runs; each is also the name of its Debian package. */
-const BINARIES = ['prometheus', 'prometheus-alertmanager', 'prometheus-node-exporter'];
-
 /** `o11y drill`: plays each stack's scenarios on a real Prometheus and Alertmanager and reports where alerts went. */
 export async function drillCommand(args: string[], options: DrillOptions): Promise<void> {
-  const missing = BINARIES.filter((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-  if (missing.length) {
-    throw new StackError('o11y drill', missing.map((b) => ({ field: b, message: 'is not installed', fix: `apt-get install ${missing.join(' ')}` })));
-  }
+  // The servers the stack deploys, at its versions: named before anything starts when one is not built yet.
+  requireTools('prometheus', 'alertmanager', 'node_exporter');
   const factor = Number(options.factor);
   const timeout = Number(options.timeout);
   const parallel = Number(options.parallel);
@@ -51,7 +46,7 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
       throwOnErrors(model.name, analyzeModel(model));
       const plan = planDrill(model, factor, timeout * 1000);
       if (!options.json) {
-        console.log(`stack ${model.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s)`);
+        console.log(`stack ${model.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s), on ${ranOn()}`);
         for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
       }
       const setup = { ...plan.setup, signal: interrupt.signal };
@@ -66,12 +61,18 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
-  if (options.json) console.log(JSON.stringify({ factor, results }, null, 2));
+  if (options.json) console.log(JSON.stringify({ factor, versions: toolVersions(), results }, null, 2));
   else console.log(`${results.filter((r) => r.passed).length} passed, ${results.filter((r) => !r.passed).length} failed`);
   if (results.some((r) => !r.passed)) process.exitCode = 1;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The software the drill ran, which is the software the stack deploys. */
+function ranOn(): string {
+  const v = toolVersions();
+  return `Prometheus ${v.prometheus}, Alertmanager ${v.alertmanager}, node_exporter ${v.nodeExporter}`;
+}
 
 /** Seconds of the drill as the time they stand for at full scale, e.g. 10.2s at factor 60 -> `~10m`. */
 function fullScale(seconds: number, factor: number): string {

@@ -6,6 +6,7 @@ import { listCommand } from './list';
 import { synthCommand } from './synth';
 import { testCommand } from './test';
 import { drillCommand, type DrillOptions } from './drill';
+import { toolsCommand } from './tools';
 
 /** An error of the operating system (EACCES, ENOSPC, ...) that no writer turned into an OutputError. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
@@ -77,6 +78,11 @@ export function main(argv: string[]): void {
     .option('--parallel <n>', 'scenarios run at once (each with its own Prometheus and Alertmanager)', '8')
     .option('--json', 'print the results as JSON')
     .action(async (stacks: string[], options: DrillOptions) => runAsync(() => drillCommand(stacks, options)));
+  program
+    .command('tools')
+    .description('build promtool, prometheus, amtool, alertmanager and node_exporter at the versions the stack deploys (Go module proxy, cached), or list them')
+    .argument('[action]', 'install | list', 'list')
+    .action((action: string) => run(() => toolsCommand(action)));
   program.parseAsync(argv);
 }
 

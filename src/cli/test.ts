@@ -1,4 +1,5 @@
-import { PromtoolMissingError, runPromtoolTests } from '../rules/promtool';
+import { runPromtoolTests } from '../rules/promtool';
+import { TOOLS } from '../core/tools';
 import { testCasesOf, type PromtoolTestCase } from '../rules/unit-tests';
 import { StackError } from '../core/problems';
 import { loadStackFile } from '../load/stack-file';
@@ -41,14 +42,8 @@ export function testCommand(args: string[], options: TestOptions): void {
       const unknown = c.checks.find((check) => !known.has(check.alert));
       if (unknown) throw new StackError(model.name, [{ field: `rules.tests › ${c.name}`, message: `checks alert '${unknown.alert}', which the stack does not define` }]);
     }
-    console.log(`stack ${model.name} (${loaded.source}): ${cases.length} rule test${cases.length === 1 ? '' : 's'}`);
-    let results;
-    try {
-      results = runPromtoolTests(model.rules, cases, model.prometheus?.evaluationInterval ?? '30s');
-    } catch (error) {
-      if (error instanceof PromtoolMissingError) throw new StackError(model.name, [{ field: 'o11y test', message: error.message }]);
-      throw error;
-    }
+    console.log(`stack ${model.name} (${loaded.source}): ${cases.length} rule test${cases.length === 1 ? '' : 's'}, with promtool ${TOOLS.promtool.version}`);
+    const results = runPromtoolTests(model.rules, cases, model.prometheus?.evaluationInterval ?? '30s');
     for (const result of results) {
       console.log(`  ${result.passed ? 'PASS' : 'FAIL'}  ${result.name}`);
       if (!result.passed) console.log(result.detail.split('\n').map((line) => `        ${line}`).join('\n'));

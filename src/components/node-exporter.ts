@@ -5,7 +5,7 @@ import { networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
-import { DEFAULT_NODE_EXPORTER_THRESHOLDS, NODE_EXPORTER_METRICS, nodeExporterRules, type NodeExporterThresholds } from '../rules/catalogue/node-exporter';
+import { DEFAULT_NODE_EXPORTER_THRESHOLDS, NODE_EXPORTER_METRICS, SYSTEMD_METRICS, nodeExporterRules, type NodeExporterThresholds } from '../rules/catalogue/node-exporter';
 import { nodesDashboards } from '../dashboards/catalogue/nodes';
 import type { ResourceValues } from '../core/primitives';
 
@@ -71,8 +71,9 @@ export class NodeExporter extends Component {
     const name = NAMES.nodeExporter;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'exporter', image) };
     const selector = this.selectorLabels(name);
-    this.declareMetrics(NODE_EXPORTER_METRICS);
-    this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds));
+    const collectors = { systemd: v.extraArgs.includes('--collector.systemd') };
+    this.declareMetrics([...NODE_EXPORTER_METRICS, ...(collectors.systemd ? SYSTEMD_METRICS : [])]);
+    this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds, collectors));
     this.addDashboards('Nodes', nodesDashboards(v.thresholds));
 
     serviceAccount(this, meta, false);
@@ -80,6 +81,7 @@ export class NodeExporter extends Component {
       { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
       { name: 'sys', hostPath: '/sys', mountPath: '/host/sys' },
       { name: 'root', hostPath: '/', mountPath: '/host/root' },
+      ...(collectors.systemd ? [{ name: 'dbus', hostPath: '/run/dbus/system_bus_socket', mountPath: '/var/run/dbus/system_bus_socket' }] : []),
     ];
     new k8s.KubeDaemonSet(this, `DaemonSet-${name}`, {
       metadata: meta,

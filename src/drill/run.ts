@@ -2,6 +2,7 @@
 // routing, scraping a local exporter that plays the scenario's series (or a real node_exporter that the drill stops),
 // with every receiver captured locally. It watches Prometheus (fired?), Alertmanager (inhibited?) and the capture
 // endpoint (delivered where, grouped with what) and stops everything it started before returning.
+import { requireTools } from '../core/tools';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -173,6 +174,8 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       const value = s.values[Math.min(step, s.values.length - 1)];
       return value === undefined ? [] : [`${s.name}${s.labels} ${value}`];
     });
+    // Prometheus 3 refuses a scrape without a Content-Type it knows (the text format 0.0.4, as exporters serve it).
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
     res.end(`${lines.join('\n')}\n`);
   });
   const capture = http.createServer((req, res) => {
@@ -211,6 +214,7 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
     }
   };
   try {
+    const binaries = requireTools('prometheus', 'alertmanager', 'node_exporter');
     const [exporterPort, capturePort, promPort, amPort] = [await listen(exporter), await listen(capture), await freePort(), await freePort()];
     const nodePort = scenario.nodeExporter ? await freePort() : undefined;
     const scrapeConfigs: unknown[] = [
@@ -229,22 +233,23 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
       scrape_configs: scrapeConfigs,
     }));
-    start('alertmanager', 'prometheus-alertmanager', [
+    start('alertmanager', binaries.alertmanager, [
       `--config.file=${path.join(dir, 'alertmanager.yaml')}`, `--storage.path=${path.join(dir, 'am')}`,
       `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=',
     ]);
-    start('prometheus', 'prometheus', [
+    start('prometheus', binaries.prometheus, [
       `--config.file=${path.join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
       `--web.listen-address=127.0.0.1:${promPort}`, `--rules.alert.resend-delay=${setup.resendDelay}`,
     ]);
-    const node = nodePort === undefined ? undefined : start('node_exporter', 'prometheus-node-exporter', [
+    const node = nodePort === undefined ? undefined : start('node_exporter', binaries.node_exporter, [
       `--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults',
       ...['cpu', 'meminfo', 'loadavg', 'filesystem', 'time', 'uname'].map((c) => `--collector.${c}`),
     ]);
     const prometheus = `http://127.0.0.1:${promPort}`;
     const alertmanager = `http://127.0.0.1:${amPort}`;
     await waitFor('Prometheus and Alertmanager did not become ready', async () => {
-      const ready = await Promise.all([fetch(`${prometheus}/-/ready`), fetch(`${alertmanager}/-/ready`)].map((p) => p.then((r) => r.ok, () => false)));
+      // Each request times out: a port another process holds may accept and never answer.
+      const ready = await Promise.all([`${prometheus}/-/ready`, `${alertmanager}/-/ready`].map((url) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)));
       return ready.every(Boolean);
     }, READY_TIMEOUT_MS);
     if (node) {

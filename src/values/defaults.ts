@@ -12,17 +12,9 @@ import type { StackValues } from './stack-values';
 import type { AlertOverride } from '../rules/types';
 import type { DrillScenarioValues } from '../scenarios/types';
 
-/** Images and versions: the only place they are written. */
-export const DEFAULT_IMAGES = {
-  prometheusOperator: { repository: 'quay.io/prometheus-operator/prometheus-operator', tag: 'v0.93.0' },
-  prometheusConfigReloader: { repository: 'quay.io/prometheus-operator/prometheus-config-reloader', tag: 'v0.93.0' },
-  prometheus: { repository: 'quay.io/prometheus/prometheus', tag: 'v3.5.0' },
-  alertmanager: { repository: 'quay.io/prometheus/alertmanager', tag: 'v0.28.1' },
-  nodeExporter: { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.9.1' },
-  kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.16.0' },
-  grafana: { repository: 'docker.io/grafana/grafana', tag: '12.1.1' },
-  grafanaSidecar: { repository: 'quay.io/kiwigrid/k8s-sidecar', tag: '1.30.3' },
-};
+import { DEFAULT_IMAGES } from '../core/images';
+
+export { DEFAULT_IMAGES };
 
 /**
  * Every default of a stack, each component's from its own module. A stack's values are merged over this (objects

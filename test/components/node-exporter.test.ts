@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { NodeExporter } from '../../src/components/node-exporter';
-import { at, podTemplate } from '../helpers';
+import type { StackModel } from '../../src/model/stack-model';
+import { at, podTemplate, render } from '../helpers';
 import { nodeExporterProps, only, synth } from './props';
 
 describe('node-exporter component', () => {
@@ -19,6 +20,22 @@ describe('node-exporter component', () => {
     expect(mounts.map((m) => m.mountPath).sort()).toEqual(['/host/proc', '/host/root', '/host/sys']);
     expect(mounts.every((m) => m.readOnly)).toBe(true);
     expect(container.args).toEqual(expect.arrayContaining(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root']));
+  });
+
+  test('the systemd alerts exist only with the systemd collector, which then gets the host D-Bus socket', () => {
+    const alertsOf = (model: StackModel) =>
+      model.rules.flatMap((s) => s.groups.flatMap((g) => g.rules.map((r) => ('alert' in r ? r.alert : '')))).filter((a) => a.startsWith('NodeSystemd'));
+    const byDefault = render();
+    expect(alertsOf(byDefault.model)).toEqual([]);
+    // No alert of the stack reads a metric that no enabled collector produces.
+    expect(byDefault.warnings.filter((w) => w.code?.startsWith('promql/unknown-metric'))).toEqual([]);
+    const withSystemd = render({ nodeExporter: { extraArgs: ['--collector.systemd'] } });
+    expect(alertsOf(withSystemd.model)).toEqual(['NodeSystemdServiceFailed', 'NodeSystemdServiceCrashlooping']);
+    const daemonSet = withSystemd.objects.find((o) => o.manifest.kind === 'DaemonSet' && o.manifest.metadata.name === 'node-exporter')!.manifest;
+    expect(at(podTemplate(daemonSet), 'spec.volumes')).toContainEqual({ name: 'dbus', hostPath: { path: '/run/dbus/system_bus_socket' } });
+    // Without the collector, an alert on its metrics is a metric no component produces.
+    const own = render({ rules: { groups: [{ name: 'mine', rules: [{ alert: 'UnitFailed', expr: 'node_systemd_unit_state{state="failed"} == 1', severity: 'warning', summary: 's', description: 'd' }] }] } });
+    expect(own.warnings.map((w) => w.message).join('\n')).toContain('node_systemd_unit_state');
   });
 
   test('runs unprivileged despite the host access, with the stack\'s pull policy', () => {

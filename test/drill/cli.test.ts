@@ -4,6 +4,8 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DEFAULT_IMAGES } from '../../src/core/images';
+import { TOOLS } from '../../src/core/tools';
 import { drillTest } from '../tools';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -21,8 +23,10 @@ describe('o11y drill', () => {
     const run = o11y(['drill', 'stacks/default.ts', '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const { factor, results } = JSON.parse(run.stdout);
+    const { factor, versions, results } = JSON.parse(run.stdout);
     expect(factor).toBe(60);
+    // It ran the software the stack deploys, and says so.
+    expect(versions).toEqual({ prometheus: DEFAULT_IMAGES.prometheus.tag.slice(1), alertmanager: DEFAULT_IMAGES.alertmanager.tag.slice(1), nodeExporter: DEFAULT_IMAGES.nodeExporter.tag.slice(1) });
     const result = (scenario: string, alert: string) => results.find((r: { scenario: string; alert: string }) => r.scenario === scenario && r.alert === alert);
     expect(results.map((r: { scenario: string; alert: string }) => `${r.scenario}: ${r.alert}`)).toEqual([
       'node_exporter stopped: TargetDown',
@@ -104,13 +108,14 @@ describe('o11y drill', () => {
     expect(run.stdout).toBe('');
   });
 
-  test('without the Debian packages it names the install command', () => {
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-bin-'));
-    fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
-    const run = o11y(['drill', 'stacks/default.ts'], { ...process.env, PATH: bin });
+  test('without the tools built it names each one, its version and the install command, with nothing started', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-no-tools-'));
+    const run = o11y(['drill', 'stacks/default.ts'], { ...process.env, O11Y_TOOLS_DIR: empty });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('prometheus-alertmanager: is not installed');
-    expect(run.stderr).toContain('fix: apt-get install prometheus prometheus-alertmanager prometheus-node-exporter');
+    expect(run.stderr).toContain(`alertmanager: ${TOOLS.alertmanager.version} (the version the stack deploys) is not installed in ${empty}`);
+    expect(run.stderr).toContain(`prometheus: ${TOOLS.prometheus.version}`);
+    expect(run.stderr).toContain('fix: run `npx o11y tools install`');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).toBe('');
   });
 });

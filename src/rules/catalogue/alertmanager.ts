@@ -1,6 +1,6 @@
 // Alerts and recording rules about Alertmanager's own health.
 import { alertingRule, promql, recordingRule, ruleGroup, series } from '../builders';
-import type { RuleGroupDefinition } from '../types';
+import type { RuleGroupDefinition, SeriesInput } from '../types';
 import { GO_PROCESS_METRICS } from './general';
 
 /** Thresholds of these alerts; every field documents its @default. */
@@ -105,6 +105,31 @@ export function alertmanagerRules(t: AlertmanagerThresholds, ns: string): RuleGr
   const am1 = { ...cluster, pod: 'alertmanager-main-1', instance: '10.0.0.11:9093' };
   const byPod = { ...cluster, pod: am0.pod };
   const failedRatio = 'namespace_pod_integration:alertmanager_notifications_failed:ratio_rate5m';
+
+  /** Notifications of both instances to one integration, with failures per minute of each. */
+  const sent = (integration: string, failed0: number, failed1: number): SeriesInput[] => [am0, am1].flatMap((am, i) => [
+    { series: series('alertmanager_notifications_total', { ...am, integration }), values: '0+10x30' },
+    { series: series('alertmanager_notifications_failed_total', { ...am, integration, reason: 'serverError' }), values: `0+${i === 0 ? failed0 : failed1}x30` },
+  ]);
+  const clusterFailedToSend = (severity: 'critical' | 'warning', integrations: string, what: string, consequence: string, integration: string) =>
+    alertingRule({
+      alert: 'AlertmanagerClusterFailedToSendAlerts',
+      expr: promql`
+        min by (job, namespace, service, integration) (
+          ${failedRatio}{${sel}, ${integrations}}
+        ) > ${t.clusterFailedToSendRatio}`,
+      for: t.clusterFailedToSendFor,
+      severity,
+      summary: `All Alertmanager instances in a cluster failed to send notifications to ${what}.`,
+      description:
+        'Every instance of the {{ $labels.namespace }}/{{ $labels.service }} Alertmanager cluster fails to send ' +
+        `notifications to {{ $labels.integration }}: the lowest failure share is {{ $value | humanizePercentage }}.${consequence}`,
+      tests: {
+        fires: { input: sent(integration, 10, 5), at: '20m', expect: [{ ...cluster, integration }] },
+        // One instance still gets through: AlertmanagerFailedToSendAlerts' business, per pod.
+        silent: { input: sent(integration, 10, 0), at: '20m', expect: [] },
+      },
+    });
 
   return [
     ruleGroup('alertmanager.recording.rules', [
@@ -216,47 +241,10 @@ export function alertmanagerRules(t: AlertmanagerThresholds, ns: string): RuleGr
           },
         },
       }),
-      alertingRule({
-        alert: 'AlertmanagerClusterFailedToSendAlerts',
-        expr: promql`
-          min by (job, namespace, service, integration) (
-            ${failedRatio}{${sel}, integration=~"${t.criticalIntegrations}"}
-          ) > ${t.clusterFailedToSendRatio}`,
-        for: t.clusterFailedToSendFor,
-        severity: 'critical',
-        summary: 'All Alertmanager instances in a cluster failed to send notifications to a critical integration.',
-        description:
-          'Every instance of the {{ $labels.namespace }}/{{ $labels.service }} Alertmanager cluster fails to send ' +
-          'notifications to {{ $labels.integration }}: the lowest failure share is {{ $value | humanizePercentage }}. ' +
-          'Pages are not getting through.',
-        tests: {
-          fires: {
-            input: [
-              { series: series('alertmanager_notifications_total', { ...am0, integration: 'pagerduty' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_failed_total', { ...am0, integration: 'pagerduty', reason: 'serverError' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_total', { ...am1, integration: 'pagerduty' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_failed_total', { ...am1, integration: 'pagerduty', reason: 'serverError' }), values: '0+5x30' },
-            ],
-            at: '20m',
-            expect: [{ ...cluster, integration: 'pagerduty' }],
-          },
-          silent: {
-            // Pages get through; Slack (which does not page) failing is AlertmanagerFailedToSendAlerts' business.
-            input: [
-              { series: series('alertmanager_notifications_total', { ...am0, integration: 'pagerduty' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_failed_total', { ...am0, integration: 'pagerduty', reason: 'serverError' }), values: '0x30' },
-              { series: series('alertmanager_notifications_total', { ...am1, integration: 'pagerduty' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_failed_total', { ...am1, integration: 'pagerduty', reason: 'serverError' }), values: '0x30' },
-              { series: series('alertmanager_notifications_total', { ...am0, integration: 'slack' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_failed_total', { ...am0, integration: 'slack', reason: 'clientError' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_total', { ...am1, integration: 'slack' }), values: '0+10x30' },
-              { series: series('alertmanager_notifications_failed_total', { ...am1, integration: 'slack', reason: 'clientError' }), values: '0+10x30' },
-            ],
-            at: '20m',
-            expect: [],
-          },
-        },
-      }),
+      // Every instance fails to reach an integration: critical for those that page, warning for the rest (the
+      // community's two variants; per-pod warnings alone would not say the whole cluster is cut off from Slack).
+      clusterFailedToSend('critical', `integration=~"${t.criticalIntegrations}"`, 'a critical integration', ' Pages are not getting through.', 'pagerduty'),
+      clusterFailedToSend('warning', `integration!~"${t.criticalIntegrations}"`, 'a non-critical integration', '', 'slack'),
       alertingRule({
         alert: 'AlertmanagerConfigInconsistent',
         expr: promql`

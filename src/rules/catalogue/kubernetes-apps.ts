@@ -307,14 +307,15 @@ function appsAlerts(t: KubernetesAppsThresholds): AlertDefinition[] {
     }),
     alertingRule({
       alert: 'KubePodNotReady',
-      // Pods of Jobs legitimately end Failed; everything else should reach Running (or Succeeded).
+      // As the community's: Pending or Unknown only. A Failed pod (an evicted one) is replaced and lingers until it
+      // is garbage-collected; alerting on it pages for hours about a pod that no longer matters.
       expr: promql`
-        max by (namespace, pod) (kube_pod_status_phase{${KSM}, phase=~"Pending|Unknown|Failed"} == 1)
+        max by (namespace, pod) (kube_pod_status_phase{${KSM}, phase=~"Pending|Unknown"} == 1)
         unless on (namespace, pod) kube_pod_owner{${KSM}, owner_kind="Job"}`,
       for: t.podNotReadyFor,
       severity: 'warning',
       summary: 'Pod has been in a non-ready state for too long.',
-      description: `Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending, Unknown or Failed for longer than ${t.podNotReadyFor}.`,
+      description: `Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending or Unknown for longer than ${t.podNotReadyFor}.`,
       tests: {
         fires: {
           input: [...pod('web-5c6b-8kq2z', 'Pending', 'ReplicaSet', 'web-5c6b'), ...pod('backup-28930-ab12c', 'Failed', 'Job', 'backup-28930')],
@@ -322,7 +323,11 @@ function appsAlerts(t: KubernetesAppsThresholds): AlertDefinition[] {
           expect: [{ namespace: 'shop', pod: 'web-5c6b-8kq2z' }],
         },
         silent: {
-          input: [...pod('web-5c6b-8kq2z', 'Running', 'ReplicaSet', 'web-5c6b'), ...pod('backup-28930-ab12c', 'Succeeded', 'Job', 'backup-28930')],
+          // An evicted pod stays Failed beside its replacement: not an alert.
+          input: [
+            ...pod('web-5c6b-8kq2z', 'Running', 'ReplicaSet', 'web-5c6b'), ...pod('backup-28930-ab12c', 'Succeeded', 'Job', 'backup-28930'),
+            ...pod('web-5c6b-evict', 'Failed', 'ReplicaSet', 'web-5c6b'),
+          ],
           at: '20m',
           expect: [],
         },
@@ -727,12 +732,21 @@ function resourceAlerts(t: KubernetesAppsThresholds): AlertDefinition[] {
   const overcommit = (alert: string, resource: 'cpu' | 'memory', unit: string, allocatable: number, over: number[], under: number[], amount: string) =>
     alertingRule({
       alert,
-      // Requests beyond what the cluster would have left after losing its largest node (and it has more than one).
+      // Requests beyond what the cluster would have left after losing its largest node; on a single node (which
+      // cannot lose one), requests beyond what it has. The community's rule never fires on a single node.
       expr: promql`
-        sum(namespace_${resource}:kube_pod_container_resource_requests:sum)
-        - (sum(kube_node_status_allocatable{${KSM}, resource="${resource}"}) - max(kube_node_status_allocatable{${KSM}, resource="${resource}"}))
-        > 0
-        and count(kube_node_status_allocatable{${KSM}, resource="${resource}"}) > 1`,
+        (
+          sum(namespace_${resource}:kube_pod_container_resource_requests:sum)
+          - (sum(kube_node_status_allocatable{${KSM}, resource="${resource}"}) - max(kube_node_status_allocatable{${KSM}, resource="${resource}"}))
+          > 0
+          and count(kube_node_status_allocatable{${KSM}, resource="${resource}"}) > 1
+        )
+        or
+        (
+          sum(namespace_${resource}:kube_pod_container_resource_requests:sum) - sum(kube_node_status_allocatable{${KSM}, resource="${resource}"})
+          > 0
+          and count(kube_node_status_allocatable{${KSM}, resource="${resource}"}) == 1
+        )`,
       for: t.overcommitFor,
       severity: 'warning',
       summary: `Cluster has overcommitted ${resource === 'cpu' ? 'CPU' : 'memory'} resource requests.`,

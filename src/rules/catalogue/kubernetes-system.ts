@@ -47,6 +47,8 @@ export interface KubernetesSystemThresholds {
   readonly aggregatedApiErrors: number;
   /** @default "10m" */
   readonly aggregatedApiErrorsWindow: string;
+  /** ... for this long (a single burst of discovery failures while an APIService restarts is not an alert). @default '10m' */
+  readonly aggregatedApiErrorsFor: string;
   /** KubeAggregatedAPIDown fires when an aggregated API was available less than this percentage of the last 10 minutes. @default 85 */
   readonly aggregatedApiAvailabilityPercent: number;
   /** @default "5m" */
@@ -122,6 +124,7 @@ export const DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS: KubernetesSystemThresholds = 
   clientCertificateExpirationFor: '5m',
   aggregatedApiErrors: 4,
   aggregatedApiErrorsWindow: '10m',
+  aggregatedApiErrorsFor: '10m',
   aggregatedApiAvailabilityPercent: 85,
   aggregatedApiDownFor: '5m',
   apiServerTerminatedRequestsRatio: 0.2,
@@ -534,13 +537,15 @@ function aggregatedApiErrors(t: KubernetesSystemThresholds): AlertDefinition {
     expr: promql`
       sum by (name) (increase(aggregator_unavailable_apiservice_total{${APISERVER}}[${t.aggregatedApiErrorsWindow}]))
       > ${t.aggregatedApiErrors}`,
+    for: t.aggregatedApiErrorsFor,
     severity: 'warning',
     summary: 'An aggregated API has reported errors.',
     description: 'The aggregated API {{ $labels.name }} was reported unavailable {{ $value | humanize }} times in the last ' +
       `${t.aggregatedApiErrorsWindow}.`,
     tests: {
-      fires: { input: [errors('0+1x30')], at: '12m', expect: [{ name: 'v1beta1.metrics.k8s.io' }] },
-      silent: { input: [errors('3x30')], at: '12m', expect: [] },
+      fires: { input: [errors('0+1x40')], at: '25m', expect: [{ name: 'v1beta1.metrics.k8s.io' }] },
+      // A burst of 6 reports in two minutes, then none: over in a few minutes, not an alert.
+      silent: { input: [errors('0 0 3 6 6x40')], at: '10m', expect: [] },
     },
   });
 }
@@ -599,11 +604,12 @@ function componentDown(t: KubernetesSystemThresholds, alert: string, what: strin
     expr: `absent(up{${selector}} == 1)`,
     for: t.kubeComponentDownFor,
     severity: 'critical',
+    // absent() of a comparison carries no labels: without `job`, routes and silences on it would never match.
+    labels: { job },
     summary: `No ${what} target is up.`,
     description: `Prometheus has not scraped any ${what} successfully for ${t.kubeComponentDownFor}, or finds none to scrape.`,
     tests: {
-      // absent() of a comparison carries no labels.
-      fires: { input: [up('10.0.0.1:1', '1x2 0x23'), up('10.0.0.2:1', '0x25')], at: '20m', expect: [{}] },
+      fires: { input: [up('10.0.0.1:1', '1x2 0x23'), up('10.0.0.2:1', '0x25')], at: '20m', expect: [{ job }] },
       silent: { input: [up('10.0.0.1:1', '1x40'), up('10.0.0.2:1', '1x40')], at: '20m', expect: [] },
     },
   });

@@ -166,9 +166,9 @@ export const NODE_EXPORTER_METRICS: readonly string[] = [
   // time
   'node_time_seconds', 'node_boot_time_seconds', 'node_timex_offset_seconds', 'node_timex_sync_status',
   'node_timex_maxerror_seconds', 'node_timex_estimated_error_seconds',
-  // RAID, file descriptors, systemd, textfile
+  // RAID, file descriptors, textfile (systemd: SYSTEMD_METRICS, with its collector)
   'node_md_disks', 'node_md_disks_required', 'node_md_state', 'node_filefd_allocated', 'node_filefd_maximum',
-  'node_systemd_unit_state', 'node_systemd_service_restart_total', 'node_textfile_scrape_error',
+  'node_textfile_scrape_error',
   'node_textfile_mtime_seconds',
   // the exporter itself and the host's identity
   'node_uname_info', 'node_os_info', 'node_dmi_info', 'node_exporter_build_info', 'node_scrape_collector_success',
@@ -215,7 +215,15 @@ function silentCase(input: SeriesInput[], at: string): AlertCase {
   return { input, at, expect: [] };
 }
 
-export function nodeExporterRules(t: NodeExporterThresholds): RuleGroupDefinition[] {
+/** The collectors beyond node_exporter's defaults that the rules read. */
+export interface NodeExporterCollectors {
+  readonly systemd: boolean;
+}
+
+/** What the systemd collector adds: it reads systemd over D-Bus, so it needs the host's D-Bus socket. */
+export const SYSTEMD_METRICS: readonly string[] = ['node_systemd_unit_state', 'node_systemd_service_restart_total'];
+
+export function nodeExporterRules(t: NodeExporterThresholds, collectors: NodeExporterCollectors): RuleGroupDefinition[] {
   const warnSeconds = t.filesystemFillingUpWarningHours * 3600;
   const critSeconds = t.filesystemFillingUpCriticalHours * 3600;
   const notReadOnly = promql`unless node_filesystem_readonly{${FS}} == 1`;
@@ -832,8 +840,8 @@ export function nodeExporterRules(t: NodeExporterThresholds): RuleGroupDefinitio
         },
       }),
 
-      // ---- systemd (needs --collector.systemd) ----
-      alertingRule({
+      // ---- systemd: only with --collector.systemd, which is off by default (no alert that cannot fire) ----
+      ...(collectors.systemd ? [alertingRule({
         alert: 'NodeSystemdServiceFailed',
         expr: promql`node_systemd_unit_state{${JOB}, state="failed"} == 1`,
         for: t.systemdServiceFailedFor,
@@ -880,7 +888,7 @@ export function nodeExporterRules(t: NodeExporterThresholds): RuleGroupDefinitio
             expect: [],
           },
         },
-      }),
+      })] : []),
     ], { runbookArea: 'node' }),
   ];
 }

@@ -1,0 +1,29 @@
+// The tools every rule test and drill runs are the software the stack deploys: built at the default images' versions,
+// and they say so themselves.
+import { spawnSync } from 'child_process';
+import { DEFAULT_IMAGES } from '../src/core/images';
+import { TOOLS, prometheusModuleVersion, toolFile } from '../src/core/tools';
+import { testWithTool } from './tools';
+
+test('each tool is built at the version of the image the stack deploys', () => {
+  const release = (tag: string) => tag.replace(/^v/, '');
+  expect(TOOLS.prometheus.version).toBe(release(DEFAULT_IMAGES.prometheus.tag));
+  expect(TOOLS.promtool.version).toBe(release(DEFAULT_IMAGES.prometheus.tag));
+  expect(TOOLS.alertmanager.version).toBe(release(DEFAULT_IMAGES.alertmanager.tag));
+  expect(TOOLS.amtool.version).toBe(release(DEFAULT_IMAGES.alertmanager.tag));
+  expect(TOOLS.node_exporter.version).toBe(release(DEFAULT_IMAGES.nodeExporter.tag));
+});
+
+test('Prometheus 3.MM.P is the Go module version v0.3MM.P', () => {
+  expect(prometheusModuleVersion('v3.13.5')).toBe('v0.313.5');
+  expect(prometheusModuleVersion('v3.5.0')).toBe('v0.305.0');
+  expect(() => prometheusModuleVersion('v2.53.0')).toThrow('is not a v3.x.y release');
+});
+
+for (const tool of Object.values(TOOLS)) {
+  testWithTool(tool.name, `the installed ${tool.name} reports version ${tool.version}, built by the Go toolchain from ${tool.module}`, () => {
+    const run = spawnSync(toolFile(tool.name), ['--version'], { encoding: 'utf8' });
+    expect(`${run.stdout}${run.stderr}`).toMatch(new RegExp(`^${tool.name}, version ${tool.version.replace(/\./g, '\\.')} `, 'm'));
+    expect(`${run.stdout}${run.stderr}`).toMatch(/go version: +go1\.\d+/);
+  });
+}
