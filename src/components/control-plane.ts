@@ -42,9 +42,15 @@ export interface ControlPlaneValues {
   readonly kubelet?: KubeletMonitorValues;
   readonly apiserver?: ServiceMonitorToggle;
   readonly coreDns?: CoreDnsMonitorValues;
-  /** kube-scheduler (kube-system, Service labeled `app.kubernetes.io/name: kube-scheduler`); off on managed clusters. */
+  /**
+   * kube-scheduler (kube-system, Service labeled `app.kubernetes.io/name: kube-scheduler`, port `https-metrics`).
+   * Off by default: no cluster creates that Service, so the ServiceMonitor would find nothing and KubeSchedulerDown
+   * would page from minute 15. On kubeadm clusters, set the scheduler's `--bind-address=0.0.0.0` and create the
+   * Service, then enable it; managed clusters (EKS, GKE, AKS) do not expose it at all.
+   * @default { enabled: false }
+   */
   readonly kubeScheduler?: ServiceMonitorToggle;
-  /** kube-controller-manager (kube-system, Service labeled `app.kubernetes.io/name: kube-controller-manager`). */
+  /** kube-controller-manager, as kubeScheduler (Service `app.kubernetes.io/name: kube-controller-manager`). @default { enabled: false } */
   readonly kubeControllerManager?: ServiceMonitorToggle;
   /** Thresholds of the Kubernetes alerts (workloads, resources, storage, API server, kubelet, nodes). */
   readonly thresholds?: Partial<KubernetesAppsThresholds & KubernetesSystemThresholds>;
@@ -59,8 +65,8 @@ export const CONTROL_PLANE_DEFAULTS = {
     selector: { 'k8s-app': 'kube-dns' } as Record<string, string>,
     port: 'metrics',
   },
-  kubeScheduler: { enabled: true },
-  kubeControllerManager: { enabled: true },
+  kubeScheduler: { enabled: false },
+  kubeControllerManager: { enabled: false },
   thresholds: { ...DEFAULT_KUBERNETES_APPS_THRESHOLDS, ...DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS },
 } satisfies ControlPlaneValues;
 

@@ -63,9 +63,9 @@ describe('routing analyzer', () => {
   });
 
   test('an inhibit rule whose equal label both sides lack is reported (it inhibits across the cluster)', () => {
-    const [warning] = warningsOf({ ...base, inhibitRules: [{ sourceMatchers: ['alertname="KubeAPIDown"'], targetMatchers: ['alertname="KubeSchedulerDown"'], equal: ['namespace'] }] }, 'routing/inhibit-missing-label');
+    const [warning] = warningsOf({ ...base, inhibitRules: [{ sourceMatchers: ['alertname="KubeAPIDown"'], targetMatchers: ['alertname="KubeletDown"'], equal: ['namespace'] }] }, 'routing/inhibit-missing-label');
     expect(warning.message).toContain("equal label 'namespace' is missing on both sides");
-    expect(warning.message).toContain('KubeAPIDown -> KubeSchedulerDown');
+    expect(warning.message).toContain('KubeAPIDown -> KubeletDown');
     // The default rules are sound: a critical alert silencing its own warning variant is tied by alertname.
     expect(warningsOf(base, 'routing/inhibit-missing-label')).toEqual([]);
   });

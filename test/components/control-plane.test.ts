@@ -3,7 +3,7 @@ import { ControlPlane } from '../../src/components/control-plane';
 import { KubeStateMetrics } from '../../src/components/kube-state-metrics';
 import { Prometheus } from '../../src/components/prometheus';
 import { isAlert } from '../../src/rules/types';
-import { at } from '../helpers';
+import { at, render } from '../helpers';
 import { controlPlaneProps, kubeStateMetricsProps, only, prometheusProps, synth } from './props';
 
 describe('control-plane component', () => {
@@ -52,9 +52,19 @@ describe('control-plane component', () => {
     expect(partial!.dashboards.map((d) => d.json.uid)).not.toContain('o11y-coredns');
   });
 
-  test('scrapes kube-scheduler and kube-controller-manager over HTTPS, as jobs named after them', () => {
+  test('kube-scheduler and kube-controller-manager are off by default: no cluster has their discovery Services', () => {
+    const names = objects.filter((m) => m.kind === 'ServiceMonitor').map((m) => m.metadata.name);
+    expect(names).not.toContain('kube-scheduler');
+    expect(names).not.toContain('kube-controller-manager');
+    const alerts = render().model.rules.flatMap((s) => s.groups.flatMap((g) => g.rules.map((r) => ('alert' in r ? r.alert : ''))));
+    expect(alerts).not.toContain('KubeSchedulerDown');
+    expect(alerts).not.toContain('KubeControllerManagerDown');
+  });
+
+  test('enabled, they are scraped over HTTPS, as jobs named after them', () => {
+    const enabled = synth((chart) => new ControlPlane(chart, 'control-plane', controlPlaneProps({ kubeScheduler: { enabled: true }, kubeControllerManager: { enabled: true } })));
     for (const name of ['kube-scheduler', 'kube-controller-manager']) {
-      const monitor = only(objects, 'ServiceMonitor', name);
+      const monitor = only(enabled, 'ServiceMonitor', name);
       expect(at(monitor, 'spec.selector.matchLabels')).toEqual({ 'app.kubernetes.io/name': name });
       expect(at(monitor, 'spec.jobLabel')).toBe('app.kubernetes.io/name');
       expect(at(monitor, 'spec.endpoints.0')).toMatchObject({ port: 'https-metrics', scheme: 'https' });
