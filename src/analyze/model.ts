@@ -9,6 +9,8 @@ import { analyzePolicy } from './policy';
 import { analyzeRules } from './rules';
 import { alertProfiles, analyzeRouting, type RoutingInput } from './routing';
 import { analyzeSchemas } from './schemas';
+import { prerequisitesReport } from './prerequisites';
+import { prometheusSizing } from '../components/prometheus-sizing';
 
 export interface AnalysisOptions {
   /** Unknown metric names are errors, not warnings. @default false */
@@ -66,7 +68,17 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
       externalLabels: prometheus.alertLabels,
     }),
   ];
-  if (!routing || !model.alerting) return { diagnostics, reports: [] };
+  const prerequisites = prerequisitesReport(model.objects, model.prometheus && sizingNote(model));
+  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites] };
   const analysis = analyzeRouting(routing, alertProfiles(model.rules, prometheus.alertLabels), model.alerting.namespace);
-  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [analysis.report] };
+  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report] };
+}
+
+/** What the default memory, volume and retention size assume: the reviewer compares it with the real cluster. */
+function sizingNote(model: StackModel): string {
+  const p = model.values.prometheus;
+  const sized = prometheusSizing(p.sizing, p.scrapeInterval, p.retention);
+  const gb = (sized.diskBytes / 1e9).toFixed(1);
+  return `Defaults sized for ${p.sizing.nodes} nodes and ${p.sizing.pods} pods (\`prometheus.sizing\`): about ${sized.series} active series, ` +
+    `${gb} GB for ${p.retention} of samples every ${p.scrapeInterval}. Compare with \`prometheus_tsdb_head_series\` once it runs.`;
 }

@@ -9,7 +9,7 @@ import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/mon
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
-import { OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type StorageValues } from './operator-managed';
+import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection, type StorageValues } from './operator-managed';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { ALERTMANAGER_METRICS, DEFAULT_ALERTMANAGER_THRESHOLDS, alertmanagerRules, type AlertmanagerThresholds } from '../rules/catalogue/alertmanager';
 import { alertmanagerOverview } from '../dashboards/catalogue/monitoring';
@@ -65,6 +65,12 @@ export interface AlertmanagerValues {
    * @default "OnNamespace"
    */
   readonly teamMatcherStrategy?: 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None';
+  /**
+   * Which AlertmanagerConfigs the operator merges, from every namespace (the stack's team routes and other teams'
+   * own); with `OnNamespace` each gets only its namespace's alerts. A label selection must match `common.labels`.
+   * @default "all"
+   */
+  readonly selectConfigs?: Selection;
 }
 
 export const ALERTMANAGER_DEFAULTS = {
@@ -95,6 +101,7 @@ export const ALERTMANAGER_DEFAULTS = {
   expectations: [] as RoutingExpectation[],
   teams: [] as TeamRouting[],
   teamMatcherStrategy: 'OnNamespace' as 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None',
+  selectConfigs: 'all' as Selection,
 } satisfies AlertmanagerValues;
 
 /** AlertmanagerValues with every default filled in. */
@@ -163,13 +170,9 @@ export class Alertmanager extends Component {
         configSecret: NAMES.alertmanagerConfigSecret,
         // Receivers read their credentials from these, mounted under /etc/alertmanager/secrets/<name>/.
         secrets: Lazy.any({ produce: () => (secretsOf(this.receiverList).length ? secretsOf(this.receiverList) : undefined) }),
-        ...(props.teams.length
-          ? {
-              alertmanagerConfigSelector: { matchLabels: { 'app.kubernetes.io/instance': this.instance, 'app.kubernetes.io/part-of': 'cdk8s-o11y' } },
-              alertmanagerConfigNamespaceSelector: {},
-              alertmanagerConfigMatcherStrategy: { type: props.teamMatcherStrategy },
-            }
-          : {}),
+        alertmanagerConfigSelector: labelSelector(props.selectConfigs),
+        alertmanagerConfigNamespaceSelector: {},
+        alertmanagerConfigMatcherStrategy: { type: props.teamMatcherStrategy },
         podMetadata: { labels: meta.labels },
         securityContext: OPERATOR_POD_SECURITY,
         resources: plainResources(props.resources),

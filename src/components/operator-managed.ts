@@ -35,3 +35,13 @@ export function spreadOverNodes(selector: Record<string, string>): Record<string
 
 /** The images' own non-root user, with a group that owns the volume. */
 export const OPERATOR_POD_SECURITY: PodSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } };
+
+/**
+ * Which objects of a kind the operator hands to Prometheus or Alertmanager, from every namespace: `all`, as
+ * kube-prometheus does (other teams' and charts' objects work without a label), or only those with these labels.
+ */
+export type Selection = 'all' | { readonly matchLabels: Record<string, string> };
+
+export function labelSelector(selection: Selection): { matchLabels?: Record<string, string> } {
+  return selection === 'all' ? {} : { matchLabels: { ...selection.matchLabels } };
+}

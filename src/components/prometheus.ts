@@ -5,14 +5,15 @@ import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec 
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
-import { OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type StorageValues } from './operator-managed';
+import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection } from './operator-managed';
+import { prometheusSizing, quantityBytes, retentionSizeFor, type ClusterSize } from './prometheus-sizing';
 import { ALERTMANAGER_DEFAULTS, type Alertmanager } from './alertmanager';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { DEFAULT_GENERAL_THRESHOLDS, GENERAL_METRICS, generalRules, type GeneralThresholds } from '../rules/catalogue/general';
 import { DEFAULT_PROMETHEUS_THRESHOLDS, PROMETHEUS_METRICS, prometheusRules, type PrometheusThresholds } from '../rules/catalogue/prometheus';
 import { alertsOverview, prometheusOverview } from '../dashboards/catalogue/monitoring';
 import { StackError } from '../core/problems';
-import type { PromDuration, ResourceValues, SecretKeyRef } from '../core/primitives';
+import type { PromDuration, Quantity, ResourceValues, SecretKeyRef } from '../core/primitives';
 
 export interface BasicAuthRef {
   readonly username: SecretKeyRef;
@@ -39,10 +40,22 @@ export interface PrometheusValues {
   readonly replicas?: number;
   /** @default "15d" */
   readonly retention?: PromDuration;
-  /** e.g. `45GB`; when set, the oldest blocks go first once the TSDB reaches it. */
+  /**
+   * e.g. `45GB`: the oldest blocks go first once the TSDB reaches it, before the volume is full.
+   * @default 80% of the volume
+   */
   readonly retentionSize?: string;
-  /** Persistent storage; without it the TSDB lives in an emptyDir and is lost on restart. */
-  readonly storage?: StorageValues;
+  /** Each replica's volume. @default a volume of the cluster's default StorageClass, sized from `sizing` and `retention` */
+  readonly storage?: PrometheusStorageValues;
+  /** The cluster the default memory, volume and retentionSize are sized for. @default { nodes: 10, pods: 300 } */
+  readonly sizing?: Partial<ClusterSize>;
+  /**
+   * Which PrometheusRules, ServiceMonitors, PodMonitors, Probes and ScrapeConfigs Prometheus loads, from every
+   * namespace. A label selection must match the stack's own objects: their labels are `common.ruleLabels` (rules)
+   * and `common.labels` (the others).
+   * @default "all" for each
+   */
+  readonly select?: PrometheusSelection;
   /** @default "30s" */
   readonly scrapeInterval?: PromDuration;
   /** @default "30s" */
@@ -55,6 +68,23 @@ export interface PrometheusValues {
   readonly externalUrl?: string;
 }
 
+export interface PrometheusSelection {
+  readonly rules?: Selection;
+  readonly serviceMonitors?: Selection;
+  readonly podMonitors?: Selection;
+  readonly probes?: Selection;
+  readonly scrapeConfigs?: Selection;
+}
+
+export interface PrometheusStorageValues {
+  /** e.g. `50Gi`. @default what `retention` needs at the load `sizing` describes */
+  readonly size?: Quantity;
+  /** @default the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** A node-local emptyDir instead of a volume (no StorageClass needed): samples are lost when a pod moves. @default false */
+  readonly emptyDir?: boolean;
+}
+
 export const PROMETHEUS_DEFAULTS = {
   enabled: true,
   replicas: 2,
@@ -62,7 +92,8 @@ export const PROMETHEUS_DEFAULTS = {
   scrapeInterval: '30s',
   evaluationInterval: '30s',
   externalLabels: {} as Record<string, string>,
-  resources: { requests: { cpu: '200m', memory: '400Mi' }, limits: { memory: '2Gi' } },
+  sizing: { nodes: 10, pods: 300 },
+  select: { rules: 'all', serviceMonitors: 'all', podMonitors: 'all', probes: 'all', scrapeConfigs: 'all' } as Required<PrometheusSelection>,
   thresholds: { ...DEFAULT_PROMETHEUS_THRESHOLDS, ...DEFAULT_GENERAL_THRESHOLDS },
 } satisfies PrometheusValues;
 
@@ -73,8 +104,6 @@ export interface PrometheusProps extends ComponentProps, Omit<ResolvedPrometheus
   readonly image: Image;
   /** The `cluster` external label of every series, used by multi-cluster rules and dashboards. */
   readonly clusterName: string;
-  /** Prometheus loads the PrometheusRules with these labels. */
-  readonly ruleLabels: Readonly<Record<string, string>>;
   /**
    * The Alertmanager Prometheus sends its alerts to; `sendAlertsTo` sets it after the constructor.
    * @default none: alerts are evaluated, and sent nowhere
@@ -126,6 +155,8 @@ export class Prometheus extends Component {
     this.url = `http://${name}.${this.namespace}.svc:9090`;
     const meta = { name, namespace: this.namespace, labels: this.labels('prometheus', 'prometheus', image) };
     const selector = OPERATOR_POD_SELECTORS.prometheus;
+    const sized = prometheusSizing(props.sizing, props.scrapeInterval, props.retention);
+    const volume = props.storage?.size ?? sized.volume;
     this.declareMetrics([...GENERAL_METRICS, ...PROMETHEUS_METRICS]);
     this.addRules('prometheus-k8s-rules', [...generalRules(props.thresholds), ...prometheusRules(props.thresholds, this.namespace)]);
     this.addDashboards('Monitoring', [prometheusOverview({ namespace: this.namespace, remoteWrite: Boolean(props.remoteWrite?.length) })]);
@@ -149,25 +180,28 @@ export class Prometheus extends Component {
         serviceAccountName: name,
         podMetadata: { labels: meta.labels },
         securityContext: OPERATOR_POD_SECURITY,
-        resources: plainResources(props.resources),
+        resources: plainResources(props.resources ?? { requests: { cpu: '200m', memory: sized.memoryRequest }, limits: { memory: sized.memoryLimit } }),
         retention: props.retention,
-        ...(props.retentionSize ? { retentionSize: props.retentionSize } : {}),
-        ...(props.storage ? { storage: storageSpec(props.storage) } : {}),
+        retentionSize: props.retentionSize ?? retentionSizeFor(quantityBytes(volume) ?? 0),
+        storage: props.storage?.emptyDir
+          ? { emptyDir: { sizeLimit: volume } }
+          : storageSpec({ size: volume, storageClassName: props.storage?.storageClassName }),
         ...(props.externalUrl ? { externalUrl: props.externalUrl } : {}),
         scrapeInterval: props.scrapeInterval,
         evaluationInterval: props.evaluationInterval,
         externalLabels: { cluster: props.clusterName, ...props.externalLabels },
         nodeSelector: { 'kubernetes.io/os': 'linux' },
         affinity: spreadOverNodes(selector),
-        // Rules are picked up by the stack's rule labels; monitors from every namespace.
-        ruleSelector: { matchLabels: { ...props.ruleLabels } },
+        ruleSelector: labelSelector(props.select.rules),
         ruleNamespaceSelector: {},
-        serviceMonitorSelector: {},
+        serviceMonitorSelector: labelSelector(props.select.serviceMonitors),
         serviceMonitorNamespaceSelector: {},
-        podMonitorSelector: {},
+        podMonitorSelector: labelSelector(props.select.podMonitors),
         podMonitorNamespaceSelector: {},
-        probeSelector: {},
+        probeSelector: labelSelector(props.select.probes),
         probeNamespaceSelector: {},
+        scrapeConfigSelector: labelSelector(props.select.scrapeConfigs),
+        scrapeConfigNamespaceSelector: {},
         alerting: Lazy.any({
           produce: () => this.alertmanagerRef && {
             alertmanagers: [{ namespace: this.alertmanagerRef.serviceNamespace, name: this.alertmanagerRef.serviceName, port: 'web', apiVersion: 'v2' }],

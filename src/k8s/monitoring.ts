@@ -114,15 +114,17 @@ export interface SecretKeySelector {
   readonly key: string;
 }
 
-export interface StorageSpec {
-  readonly volumeClaimTemplate: {
-    readonly spec: {
-      readonly storageClassName?: string;
-      readonly accessModes: string[];
-      readonly resources: { readonly requests: { readonly storage: string } };
-    };
-  };
-}
+export type StorageSpec =
+  | {
+      readonly volumeClaimTemplate: {
+        readonly spec: {
+          readonly storageClassName?: string;
+          readonly accessModes: string[];
+          readonly resources: { readonly requests: { readonly storage: string } };
+        };
+      };
+    }
+  | { readonly emptyDir: { readonly sizeLimit: string } };
 
 export interface ResourceRequirements {
   readonly requests?: Record<string, string>;
@@ -174,6 +176,8 @@ export interface PrometheusSpec extends CommonPodSpec {
   readonly podMonitorNamespaceSelector: LabelSelector;
   readonly probeSelector: LabelSelector;
   readonly probeNamespaceSelector: LabelSelector;
+  readonly scrapeConfigSelector: LabelSelector;
+  readonly scrapeConfigNamespaceSelector: LabelSelector;
   readonly alerting?: {
     readonly alertmanagers: { readonly namespace: string; readonly name: string; readonly port: string; readonly apiVersion: 'v2' }[];
   };

@@ -30,12 +30,12 @@ function fromAlertCase(name: string, rule: AlertDefinition, c: AlertCase): Promt
 }
 
 /**
- * The labels an alert carries besides its series' own: the rule's labels and its severity win over them. An
- * expectation may name a severity itself: when a warning and a critical variant share a name, a test of one
- * also sees the other firing.
+ * The labels an alert carries besides its series' own: the rule's static labels and its severity. An expectation
+ * may name them itself: when variants share a name (a warning and a critical one, or one per pair of windows), a
+ * test of one also sees the others firing.
  */
 function expectedLabels(alert: AlertDefinition, expected: Record<string, string>): Record<string, string> {
-  return { ...expected, ...alert.labels, severity: expected.severity ?? alert.severity };
+  return { ...alert.labels, severity: alert.severity, ...expected };
 }
 
 export function testCasesOf(groups: readonly RuleGroupDefinition[]): PromtoolTestCase[] {

@@ -182,7 +182,7 @@ export class ObservabilityStack extends Chart {
     }
     if (values.prometheus.enabled) {
       this.prometheus = new Prometheus(this, 'prometheus', {
-        ...this.context, ...values.prometheus, image: images.prometheus, clusterName: values.common.clusterName, ruleLabels: values.common.ruleLabels,
+        ...this.context, ...values.prometheus, image: images.prometheus, clusterName: values.common.clusterName,
       });
     }
     if (values.alertmanager.enabled) {

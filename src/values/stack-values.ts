@@ -67,7 +67,7 @@ export interface CommonValues {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Labels on every PrometheusRule; Prometheus selects rules by them.
+   * Labels on every PrometheusRule of the stack (what `prometheus.select.rules` may select them by).
    * @default { "role": "alert-rules" }
    */
   readonly ruleLabels?: Record<string, string>;

@@ -1,3 +1,5 @@
+import type { Selection } from '../components/operator-managed';
+import { prometheusSizeBytes, prometheusSizing, quantityBytes, retentionSizeFor } from '../components/prometheus-sizing';
 import * as fs from 'fs';
 import * as path from 'path';
 import type Ajv from 'ajv';
@@ -279,7 +281,6 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   dnsLabel(v.common.namespace, 'common.namespace', 'namespace name');
   labels(v.common.labels, 'common.labels');
   labels(v.common.ruleLabels, 'common.ruleLabels');
-  check(Object.keys(v.common.ruleLabels).length > 0, 'common.ruleLabels', 'must not be empty: Prometheus selects rules by these labels', 'set at least one label, e.g. { role: "alert-rules" }');
   check(v.common.clusterName !== '' && LABEL_VALUE.test(v.common.clusterName), 'common.clusterName', () => `${quoted(v.common.clusterName)} is not a valid label value`);
 
   count(v.prometheus.replicas, 'prometheus.replicas', 1);
@@ -289,8 +290,33 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   push(checkByteSize(v.prometheus.retentionSize, 'prometheus.retentionSize'));
   thresholds(v.prometheus.thresholds, 'prometheus.thresholds');
   noCredential(v.prometheus.externalUrl, 'prometheus.externalUrl', 'give the URL users open, without credentials');
-  resources(v.prometheus.resources, 'prometheus.resources');
+  if (v.prometheus.resources) resources(v.prometheus.resources, 'prometheus.resources');
   quantity(v.prometheus.storage?.size, 'prometheus.storage.size');
+  // A label selection that the stack's own objects do not match would silently drop them.
+  const selects = (selection: Selection, own: Record<string, string>, field: string, ownField: string) => {
+    if (selection === 'all') return;
+    labels(selection.matchLabels, `${field}.matchLabels`);
+    const missing = Object.entries(selection.matchLabels).filter(([k, value]) => own[k] !== value).map(([k, value]) => `${k}=${value}`);
+    check(missing.length === 0, field, () => `selects by ${missing.join(', ')}, which the stack's own objects do not carry: they would be ignored`, `add ${missing.join(', ')} to ${ownField}, or select 'all'`);
+  };
+  selects(v.prometheus.select.rules, v.common.ruleLabels, 'prometheus.select.rules', 'common.ruleLabels');
+  for (const kind of ['serviceMonitors', 'podMonitors', 'probes', 'scrapeConfigs'] as const) {
+    selects(v.prometheus.select[kind], v.common.labels, `prometheus.select.${kind}`, 'common.labels');
+  }
+  selects(v.alertmanager.selectConfigs, v.common.labels, 'alertmanager.selectConfigs', 'common.labels');
+  count(v.prometheus.sizing.nodes, 'prometheus.sizing.nodes', 1);
+  count(v.prometheus.sizing.pods, 'prometheus.sizing.pods', 0);
+  check(!(v.prometheus.storage?.emptyDir && v.prometheus.storage.storageClassName), 'prometheus.storage',
+    'emptyDir and storageClassName exclude each other', 'keep storageClassName for a volume, or emptyDir for node-local storage');
+  {
+    // The TSDB must stop growing before its volume is full: Prometheus crashes on a full disk and loses the WAL.
+    const volume = quantityBytes(v.prometheus.storage?.size ?? prometheusSizing(v.prometheus.sizing, v.prometheus.scrapeInterval, v.prometheus.retention).volume);
+    const size = v.prometheus.retentionSize === undefined ? undefined : prometheusSizeBytes(v.prometheus.retentionSize);
+    if (volume !== undefined && size !== undefined) {
+      check(size <= volume * 0.95, 'prometheus.retentionSize', () => `${quoted(v.prometheus.retentionSize!)} does not fit the ${v.prometheus.storage?.size ?? 'default'} volume with room for the WAL`,
+        `lower it to ${retentionSizeFor(volume)} or less, or raise prometheus.storage.size`);
+    }
+  }
   (v.prometheus.remoteWrite ?? []).forEach((rw, i) => {
     const found = urlFinding(rw.url.trim());
     if (found) {

@@ -27,7 +27,7 @@ describe('alertmanager component', () => {
     });
   });
 
-  test('receivers read credentials from Secrets the Alertmanager mounts, and team configs are selected', () => {
+  test('receivers read credentials from Secrets the Alertmanager mounts, and every AlertmanagerConfig is selected, confined to its namespace', () => {
     const routed = synth((chart) => new Alertmanager(chart, 'alertmanager', alertmanagerProps({
       receivers: [{ name: 'pager', type: 'pagerduty', routingKey: { name: 'pd', key: 'key' } }],
       route: { receiver: 'pager' },
@@ -36,7 +36,8 @@ describe('alertmanager component', () => {
     const spec = at(only(routed, 'Alertmanager', 'main'), 'spec') as Record<string, unknown>;
     expect(spec.secrets).toEqual(['pd']);
     expect(spec.alertmanagerConfigNamespaceSelector).toEqual({});
-    expect(spec.alertmanagerConfigSelector).toEqual({ matchLabels: { 'app.kubernetes.io/instance': 'test', 'app.kubernetes.io/part-of': 'cdk8s-o11y' } });
+    expect(spec.alertmanagerConfigSelector).toEqual({});
+    expect(spec.alertmanagerConfigMatcherStrategy).toEqual({ type: 'OnNamespace' });
     expect(at(only(routed, 'AlertmanagerConfig', 'shop-routing'), 'metadata.namespace')).toBe('shop');
     expect(at(alertmanager, 'spec.secrets')).toBeUndefined();
   });

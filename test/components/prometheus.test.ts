@@ -11,30 +11,35 @@ describe('prometheus component', () => {
   const prometheus = only(objects, 'Prometheus', 'k8s');
   const alone = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps())), 'Prometheus', 'k8s');
 
-  test('runs 2 replicas with 15 days of retention by default', () => {
+  test('runs 2 replicas with 15 days of retention by default, on a volume it stays within', () => {
     expect(at(prometheus, 'spec.replicas')).toBe(2);
     expect(at(prometheus, 'spec.retention')).toBe('15d');
-    expect(at(prometheus, 'spec.storage')).toBeUndefined();
+    expect(at(prometheus, 'spec.storage.volumeClaimTemplate.spec.accessModes')).toEqual(['ReadWriteOnce']);
+    expect(at(prometheus, 'spec.retentionSize')).toBe('5GB');
   });
 
   test('labels every series with the cluster name', () => {
     expect(at(prometheus, 'spec.externalLabels')).toEqual({ cluster: 'eu-1' });
   });
 
-  test('picks up the rules by the labels it is given, and monitors from every namespace', () => {
-    const labelled = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({ ruleLabels: { prometheus: 'k8s' } }))), 'Prometheus', 'k8s');
+  test('selects what it is told to, from every namespace', () => {
+    const labelled = only(synth((chart) => new Prometheus(chart, 'prometheus', prometheusProps({ select: { ...prometheusProps().select, rules: { matchLabels: { prometheus: 'k8s' } } } }))), 'Prometheus', 'k8s');
     expect(at(labelled, 'spec.ruleSelector')).toEqual({ matchLabels: { prometheus: 'k8s' } });
+    expect(at(prometheus, 'spec.ruleSelector')).toEqual({});
     expect(at(prometheus, 'spec.ruleNamespaceSelector')).toEqual({});
     expect(at(prometheus, 'spec.serviceMonitorSelector')).toEqual({});
     expect(at(prometheus, 'spec.serviceMonitorNamespaceSelector')).toEqual({});
+    expect(at(prometheus, 'spec.scrapeConfigNamespaceSelector')).toEqual({});
   });
 
-  test('every PrometheusRule the stack writes is selected by Prometheus', () => {
+  test('every PrometheusRule the stack writes is selected by Prometheus when it selects by label', () => {
     const withRules = render({
       common: { ruleLabels: { prometheus: 'k8s', role: 'rules' } },
+      prometheus: { select: { rules: { matchLabels: { prometheus: 'k8s' } } } },
       applications: [{ name: 'api', namespace: 'a', selector: { app: 'api' }, port: 'http', records: [{ record: 'job:up:sum', expr: 'sum by (job) (up)' }] }],
     });
     const selector = at(find(withRules, 'Prometheus', 'k8s'), 'spec.ruleSelector.matchLabels') as Record<string, string>;
+    expect(selector).toEqual({ prometheus: 'k8s' });
     const rules = withRules.objects.filter((o) => o.manifest.kind === 'PrometheusRule');
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) expect(at(rule.manifest, 'metadata.labels')).toMatchObject(selector);

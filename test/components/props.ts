@@ -20,7 +20,7 @@ export function common(): Required<ComponentProps> {
 }
 
 export const prometheusProps = (more: Partial<PrometheusProps> = {}): PrometheusProps => ({
-  ...common(), ...PROMETHEUS_DEFAULTS, image: DEFAULT_IMAGES.prometheus, clusterName: 'test', ruleLabels: { role: 'alert-rules' }, ...more,
+  ...common(), ...PROMETHEUS_DEFAULTS, image: DEFAULT_IMAGES.prometheus, clusterName: 'test', ...more,
 });
 export const alertmanagerProps = (more: Partial<AlertmanagerProps> = {}): AlertmanagerProps => ({
   ...common(), ...ALERTMANAGER_DEFAULTS, image: DEFAULT_IMAGES.alertmanager, ...more,

@@ -23,8 +23,8 @@ describe('the default rule catalogue', () => {
     expect(missing.length <= COMMUNITY_ALERT_NAMES.length - 110 ? [] : missing).toEqual([]);
   });
 
-  test('alerts are unique by name and severity (a name may have a warning and a critical variant)', () => {
-    const keys = alerts.map((a) => `${a.alert}/${a.severity}`);
+  test('alerts are unique by name, severity and static labels (a name may have a warning and a critical variant)', () => {
+    const keys = alerts.map((a) => `${a.alert}/${a.severity}/${JSON.stringify(a.labels ?? {})}`);
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
   });
 

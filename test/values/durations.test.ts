@@ -117,7 +117,7 @@ describe('durations are checked wherever they are written', () => {
 
   test('well-written durations, sizes and time intervals pass the checks', () => {
     const values: StackValues = {
-      prometheus: { retentionSize: '45GB' },
+      prometheus: { retentionSize: '45GB', storage: { size: '50Gi' } },
       rules: { overrides: { KubePodCrashLooping: { for: '1h30m' } }, groups: [group({ interval: '1m' }, '10m')] },
       alertmanager: { route: { receiver: 'null', groupWait: '30s', routes: [{ receiver: 'null', repeatInterval: '4h' }] }, timeIntervals: [{ name: 'nights', times: [{ startTime: '22:00', endTime: '24:00' }], weekdays: ['Monday:Friday'], daysOfMonth: ['5:-1'], months: ['1:3'], location: 'Europe/Berlin' }] },
       chaos: { schedules: [{ ...schedule, expects: [{ alert: 'KubePodNotReady', within: '20m' }] }] },

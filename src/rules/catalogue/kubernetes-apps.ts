@@ -212,39 +212,67 @@ function requestsAndLimitsRules(): RecordDefinition[] {
   );
 }
 
-/** `workload` and `workload_type` of every pod, following ReplicaSets to Deployments and Jobs to CronJobs. */
+/**
+ * `workload` and `workload_type` of every pod, following ReplicaSets to Deployments and Jobs to CronJobs. Pods
+ * without an owner (bare pods), static pods (owned by their Node) and pods of other controllers (an Argo Rollout,
+ * a custom operator's kind) are there too: a dashboard or alert that joins on it loses no pod.
+ */
 function podOwnerRules(): RecordDefinition[] {
   const record = 'namespace_workload_pod:kube_pod_owner:relabel';
   const ownedBy = (kind: string) => `kube_pod_owner{${KSM}, owner_kind="${kind}"}`;
-  const asWorkload = (selector: string) => `label_replace(${selector}, "workload", "$1", "owner_name", "(.*)")`;
-  /** Owner objects (ReplicaSets, Jobs) of the given kind, with `owner_name` renamed to `workload` and their own name as `owner_name`. */
-  const grandOwners = (metric: string, nameLabel: string, kind: string) =>
-    promql`
-      max by (namespace, owner_name, workload) (
-        label_replace(${asWorkload(`${metric}{${KSM}, owner_kind="${kind}"}`)}, "owner_name", "$1", "${nameLabel}", "(.*)")
+  const asWorkload = (selector: string, from = 'owner_name') => `label_replace(${selector}, "workload", "$1", "${from}", "(.*)")`;
+  /** The kind of a custom owner, as it is spelled (e.g. `Rollout`): PromQL cannot lowercase it. */
+  const kindAsType = (selector: string) => `label_replace(${selector}, "workload_type", "$1", "owner_kind", "(.*)")`;
+  /** Owner objects (ReplicaSets, Jobs) whose owner's kind matches, with `owner_name` renamed to `workload` and their own name as `owner_name`. */
+  const grandOwners = (metric: string, nameLabel: string, kindMatcher: string, typed: boolean) => {
+    const owners = asWorkload(`${metric}{${KSM}, ${kindMatcher}}`);
+    return promql`
+      max by (namespace, owner_name, workload${typed ? ', workload_type' : ''}) (
+        label_replace(${typed ? kindAsType(owners) : owners}, "owner_name", "$1", "${nameLabel}", "(.*)")
       )`;
-  const ownedObjects = (metric: string, nameLabel: string, kind: string) =>
-    `label_replace(${metric}{${KSM}, owner_kind="${kind}"}, "owner_name", "$1", "${nameLabel}", "(.*)")`;
+  };
+  const ownedObjects = (metric: string, nameLabel: string) =>
+    `label_replace(${metric}{${KSM}, owner_kind!="<none>"}, "owner_name", "$1", "${nameLabel}", "(.*)")`;
   const viaOwner = (podOwnerKind: string, metric: string, nameLabel: string, kind: string) =>
     promql`
       max by (namespace, workload, pod) (
         ${ownedBy(podOwnerKind)}
-        * on (namespace, owner_name) group_left (workload) ${grandOwners(metric, nameLabel, kind)}
+        * on (namespace, owner_name) group_left (workload) ${grandOwners(metric, nameLabel, `owner_kind="${kind}"`, false)}
       )`;
-  const notViaOwner = (podOwnerKind: string, metric: string, nameLabel: string, kind: string) =>
+  /** Pods of ReplicaSets or Jobs that another controller than a Deployment or CronJob owns. */
+  const viaCustomOwner = (podOwnerKind: string, metric: string, nameLabel: string, standardKind: string) =>
+    promql`
+      max by (namespace, workload, workload_type, pod) (
+        ${ownedBy(podOwnerKind)}
+        * on (namespace, owner_name) group_left (workload, workload_type) ${grandOwners(metric, nameLabel, `owner_kind!~"${standardKind}|<none>"`, true)}
+      )`;
+  /** Pods of ReplicaSets or Jobs that nothing owns (or that kube-state-metrics has not seen yet). */
+  const withoutOwner = (podOwnerKind: string, metric: string, nameLabel: string) =>
     promql`
       max by (namespace, workload, pod) (
         ${asWorkload(ownedBy(podOwnerKind))}
-        unless on (namespace, owner_name) ${ownedObjects(metric, nameLabel, kind)}
+        unless on (namespace, owner_name) ${ownedObjects(metric, nameLabel)}
       )`;
   const direct = (kind: string) => promql`max by (namespace, workload, pod) (${asWorkload(ownedBy(kind))})`;
+  const standard = 'ReplicaSet|DaemonSet|StatefulSet|Job|Node|<none>';
   return [
     recordingRule(record, viaOwner('ReplicaSet', 'kube_replicaset_owner', 'replicaset', 'Deployment'), { workload_type: 'deployment' }),
-    recordingRule(record, notViaOwner('ReplicaSet', 'kube_replicaset_owner', 'replicaset', 'Deployment'), { workload_type: 'replicaset' }),
+    recordingRule(record, withoutOwner('ReplicaSet', 'kube_replicaset_owner', 'replicaset'), { workload_type: 'replicaset' }),
     recordingRule(record, direct('DaemonSet'), { workload_type: 'daemonset' }),
     recordingRule(record, direct('StatefulSet'), { workload_type: 'statefulset' }),
     recordingRule(record, viaOwner('Job', 'kube_job_owner', 'job_name', 'CronJob'), { workload_type: 'cronjob' }),
-    recordingRule(record, notViaOwner('Job', 'kube_job_owner', 'job_name', 'CronJob'), { workload_type: 'job' }),
+    recordingRule(record, withoutOwner('Job', 'kube_job_owner', 'job_name'), { workload_type: 'job' }),
+    // A static pod is its own workload; so is a bare pod (kube-state-metrics reports its owner as `<none>`).
+    recordingRule(record, promql`max by (namespace, workload, pod) (${asWorkload(ownedBy('Node'), 'pod')})`, { workload_type: 'staticpod' }),
+    recordingRule(record, promql`max by (namespace, workload, pod) (${asWorkload(ownedBy('<none>'), 'pod')})`, { workload_type: 'barepod' }),
+    // Other controllers, directly or through a ReplicaSet or Job of theirs: one rule, as their `workload_type` is
+    // their kind (promtool rejects two rules of a record with the same static labels).
+    recordingRule(record, promql`
+      max by (namespace, workload, workload_type, pod) (
+        ${kindAsType(asWorkload(`kube_pod_owner{${KSM}, owner_kind!~"${standard}", owner_is_controller="true"}`))}
+      )
+      or ${viaCustomOwner('ReplicaSet', 'kube_replicaset_owner', 'replicaset', 'Deployment')}
+      or ${viaCustomOwner('Job', 'kube_job_owner', 'job_name', 'CronJob')}`),
   ];
 }
 
@@ -750,7 +778,8 @@ function resourceAlerts(t: KubernetesAppsThresholds): AlertDefinition[] {
       for: t.overcommitFor,
       severity: 'warning',
       summary: `Cluster has overcommitted ${resource === 'cpu' ? 'CPU' : 'memory'} resource requests.`,
-      description: `Cluster has overcommitted ${resource === 'cpu' ? 'CPU' : 'memory'} resource requests for Pods by ${amount} and cannot tolerate node failure.`,
+      description: `Cluster has overcommitted ${resource === 'cpu' ? 'CPU' : 'memory'} resource requests for Pods by ${amount} and cannot tolerate node failure. ` +
+        'Unlike the community rule, it also fires on a single node whose pods request more than it has.',
       tests: {
         fires: { input: cluster(resource, unit, allocatable, over), at: '20m', expect: [{}] },
         silent: { input: cluster(resource, unit, allocatable, under), at: '20m', expect: [] },
@@ -824,16 +853,20 @@ function resourceAlerts(t: KubernetesAppsThresholds): AlertDefinition[] {
     quotaAlert('KubeQuotaExceeded', '> 1', 'warning', 'Namespace quota has exceeded the limits.', 'more is in use than the quota allows (it was lowered).', 110),
     alertingRule({
       alert: 'CPUThrottlingHigh',
+      // Throttled share per cgroup, then the worst of a container's series: cAdvisor may report a container twice
+      // (an earlier cgroup of it, by `id`), and summing those, as the community rule does, halves the share.
       expr: promql`
-        sum by (namespace, pod, container) (increase(container_cpu_cfs_throttled_periods_total{${CADVISOR}, container!=""}[5m]))
-        / sum by (namespace, pod, container) (increase(container_cpu_cfs_periods_total{${CADVISOR}, container!=""}[5m]))
-        > ${t.cpuThrottlingPercent / 100}`,
+        max without (id, name, image, endpoint, metrics_path) (
+          increase(container_cpu_cfs_throttled_periods_total{${CADVISOR}, container!=""}[5m])
+          / increase(container_cpu_cfs_periods_total{${CADVISOR}, container!=""}[5m])
+        ) > ${t.cpuThrottlingPercent / 100}`,
       for: t.cpuThrottlingFor,
       severity: 'info',
       summary: 'Processes experience elevated CPU throttling.',
-      description: '{{ $value | humanizePercentage }} throttling of CPU in namespace {{ $labels.namespace }} for container {{ $labels.container }} in pod {{ $labels.pod }}.',
+      description: '{{ $value | humanizePercentage }} throttling of CPU in namespace {{ $labels.namespace }} for container {{ $labels.container }} in pod {{ $labels.pod }}. ' +
+        'Unlike the community rule, the share is that of the container\'s most throttled cgroup, not a sum over the duplicate series cAdvisor may report.',
       tests: {
-        fires: { input: cfs(300), at: '20m', expect: [{ namespace: 'shop', pod: 'api-7d9f-x2k4p', container: 'api' }] },
+        fires: { input: cfs(300), at: '20m', expect: [{ job: 'kubelet', namespace: 'shop', pod: 'api-7d9f-x2k4p', container: 'api' }] },
         silent: { input: cfs(12), at: '20m', expect: [] },
       },
     }),

@@ -278,6 +278,9 @@ export function nodeExporterRules(t: NodeExporterThresholds, collectors: NodeExp
     ruleGroup('node-exporter.rules', [
       recordingRule('instance:node_num_cpu:sum', promql`
         count without (cpu, mode) (node_cpu_seconds_total{${JOB}, mode="idle"})`),
+      // Per node, as dashboards and the community's rules join it: the scrape names the instance after its node.
+      recordingRule('node:node_num_cpu:sum', promql`
+        count by (node) (label_replace(node_cpu_seconds_total{${JOB}, mode="idle"}, "node", "$1", "instance", "(.*)"))`),
       // Busy share of all CPUs: everything but idle, iowait and steal (time the node could not have used anyway).
       recordingRule('instance:node_cpu_utilisation:rate5m', promql`
         1 - avg without (cpu) (
