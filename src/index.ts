@@ -10,7 +10,7 @@ export { DEFAULT_IMAGES, DEFAULT_VALUES, type ResolvedValues } from './values/de
 export { defineStack, isStackDefinition, type StackDefinition } from './stack/definition';
 export { StackError, type StackProblem } from './core/problems';
 export { ObservabilityStack, type ObservabilityStackOptions, type RegisteredPatch } from './stack/observability-stack';
-export { Component, type ComponentProps, type Image, type StackCommon } from './components/component';
+export { Component, type ComponentFile, type ComponentProps, type Image, type StackCommon } from './components/component';
 export { Namespace } from './components/namespace';
 export { PrometheusOperator, PROMETHEUS_OPERATOR_DEFAULTS, type PrometheusOperatorProps } from './components/prometheus-operator';
 export { Prometheus, PROMETHEUS_DEFAULTS, type PrometheusProps } from './components/prometheus';
@@ -19,6 +19,7 @@ export { NodeExporter, NODE_EXPORTER_DEFAULTS, type NodeExporterProps } from './
 export { KubeStateMetrics, KUBE_STATE_METRICS_DEFAULTS, type KubeStateMetricsProps } from './components/kube-state-metrics';
 export { Grafana, GRAFANA_DEFAULTS, type GrafanaProps } from './components/grafana';
 export { ControlPlane, CONTROL_PLANE_DEFAULTS, type ControlPlaneProps } from './components/control-plane';
+export { ControlPlaneTracing, CONTROL_PLANE_TRACING_DEFAULTS, type ControlPlaneTracingProps } from './components/control-plane-tracing';
 export { Applications, type ApplicationsProps } from './components/applications';
 export { Chaos, CHAOS_DEFAULTS, type ChaosProps } from './components/chaos';
 export { Crds, type CrdsProps } from './components/crds';

@@ -12,6 +12,10 @@ test('each tool is built at the version of the image the stack deploys', () => {
   expect(TOOLS.alertmanager.version).toBe(release(DEFAULT_IMAGES.alertmanager.tag));
   expect(TOOLS.amtool.version).toBe(release(DEFAULT_IMAGES.alertmanager.tag));
   expect(TOOLS.node_exporter.version).toBe(release(DEFAULT_IMAGES.nodeExporter.tag));
+  expect(TOOLS.otelcol.version).toBe(release(DEFAULT_IMAGES.otelCollector.tag));
+  // The Collector's components are at its image's release (the stable confmap providers at theirs).
+  const modules = Object.values(TOOLS.otelcol.collector!).flat().map((c) => c.gomod);
+  expect(modules.filter((m) => !m.includes('/confmap/')).every((m) => m.endsWith(` v${TOOLS.otelcol.version}`))).toBe(true);
 });
 
 test('Prometheus 3.MM.P is the Go module version v0.3MM.P', () => {
@@ -20,10 +24,12 @@ test('Prometheus 3.MM.P is the Go module version v0.3MM.P', () => {
   expect(() => prometheusModuleVersion('v2.53.0')).toThrow('is not a v3.x.y release');
 });
 
-for (const tool of Object.values(TOOLS)) {
+// Tools stamped another way than promu's are checked by their own tests (the Collector: test/otel/, Jaeger: test/tracing/).
+for (const tool of Object.values(TOOLS).filter((t) => !t.versioning && !t.collector)) {
   testWithTool(tool.name, `the installed ${tool.name} reports version ${tool.version}, built by the Go toolchain from ${tool.module}`, () => {
     const run = spawnSync(toolFile(tool.name), ['--version'], { encoding: 'utf8' });
     expect(`${run.stdout}${run.stderr}`).toMatch(new RegExp(`^${tool.name}, version ${tool.version.replace(/\./g, '\\.')} `, 'm'));
     expect(`${run.stdout}${run.stderr}`).toMatch(/go version: +go1\.\d+/);
   });
 }
+

@@ -2,6 +2,8 @@
 // them (`o11y tools install`); on a machine without them these tests say they were skipped, and under CI=true they fail.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { hasTool, toolFile, type ToolName } from '../src/core/tools';
@@ -36,4 +38,13 @@ export function runTool(tool: ToolName, args: string[], files: Record<string, st
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A port nothing listens on now, on 127.0.0.1, for a server a test starts. */
+export async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -10,6 +10,8 @@ import { analyzeRules } from './rules';
 import { alertProfiles, analyzeRouting, type RoutingInput } from './routing';
 import { analyzeSchemas } from './schemas';
 import { prerequisitesReport } from './prerequisites';
+import { analyzeControlPlaneTracing } from './control-plane-tracing';
+import { checkCollectorConfig } from '../otel/config';
 import { prometheusSizing } from '../components/prometheus-sizing';
 
 export interface AnalysisOptions {
@@ -47,6 +49,10 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
     ...analyzePolicy(model.objects, { readAllOfGroups: model.customResources.filter((r) => r.kind === '*').map((r) => r.group) }),
     ...analyzeRules(model.rules, { knownMetrics: model.metrics, scrapeInterval: prometheus.scrapeInterval, evaluationInterval: prometheus.evaluationInterval, strict }),
     ...analyzeDashboards(model.dashboards, model.metrics, strict),
+    // The Collector's configuration as written (after patches): the same checks as when it was built.
+    ...(model.collector ? checkCollectorConfig(model.collector.config, model.collector.where) : []).map((p): Diagnostic => ({
+      severity: 'error', code: 'otel/config', where: p.field, message: p.message, fix: p.fix,
+    })),
     // Allowed on request, and said in the summary: a wildcard widens kube-state-metrics' RBAC to a whole group.
     ...model.customResources
       .filter((r) => r.kind === '*' || r.version === '*')
@@ -66,12 +72,16 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
       evaluationInterval: prometheus.evaluationInterval,
       route: routing && model.alerting ? operatorRouting(routing, model.alerting.namespace).route : undefined,
       externalLabels: prometheus.alertLabels,
+      scenarioSchedules: new Set(model.values.drill.scenarios.flatMap((s) => (s.chaos ? [s.chaos] : []))),
     }),
   ];
-  const prerequisites = prerequisitesReport(model.objects, model.prometheus && sizingNote(model));
-  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites] };
+  const prerequisites = prerequisitesReport(model.objects, model.prometheus && sizingNote(model), model.collector?.config);
+  const tracing = analyzeControlPlaneTracing(model);
+  diagnostics.push(...tracing.diagnostics);
+  const tracingReports = tracing.report ? [tracing.report] : [];
+  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites, ...tracingReports] };
   const analysis = analyzeRouting(routing, alertProfiles(model.rules, prometheus.alertLabels), model.alerting.namespace);
-  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report] };
+  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report, ...tracingReports] };
 }
 
 /** What the default memory, volume and retention size assume: the reviewer compares it with the real cluster. */

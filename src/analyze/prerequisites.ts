@@ -2,6 +2,7 @@
 // the written objects: the Secrets they reference (by name, namespace and key), what Prometheus and Alertmanager
 // select, and Prometheus' storage and memory.
 import type { Manifest, ModelObject } from '../model/stack-model';
+import type { CollectorConfig } from '../otel/config';
 
 export interface SecretReference {
   readonly namespace: string;
@@ -124,8 +125,23 @@ export function storageLines(objects: readonly ModelObject[]): string[] {
   });
 }
 
+/** Which jobs the OpenTelemetry Collector scrapes and how their series reach Prometheus. */
+export function collectorLines(config: Partial<CollectorConfig> | undefined): string[] {
+  if (!config) return [];
+  const scrapes = ((config.receivers?.prometheus as { config?: { scrape_configs?: Array<{ relabel_configs?: Array<{ target_label?: string; replacement?: string }> }> } } | undefined)?.config?.scrape_configs ?? [])
+    .flatMap((s) => (s.relabel_configs ?? []).filter((r) => r.target_label === 'job' && r.replacement).map((r) => r.replacement!));
+  const jobs = [...new Set(scrapes)].sort();
+  const how = Object.keys(config.exporters ?? {}).some((e) => e.startsWith('prometheus_remote_write')) ? 'remote write' : 'OTLP';
+  return [
+    jobs.length
+      ? `- The OpenTelemetry Collector scrapes ${jobs.map((j) => `\`${j}\``).join(', ')} (Prometheus does not) and sends their series to Prometheus by ${how}, with the same \`job\` and \`instance\` labels.`
+      : '- The OpenTelemetry Collector scrapes nothing itself.',
+    `- Applications send OTLP to the Collector: metrics reach Prometheus by ${how}${config.exporters && Object.keys(config.exporters).some((e) => e.startsWith('otlp_grpc/')) ? ', traces the tracing backend' : ''}.`,
+  ];
+}
+
 /** The SUMMARY.md section: what must exist before the pods start, and what the stack takes in. */
-export function prerequisitesReport(objects: readonly ModelObject[], sizingNote: string | undefined): string {
+export function prerequisitesReport(objects: readonly ModelObject[], sizingNote: string | undefined, collector?: Partial<CollectorConfig>): string {
   const secrets = referencedSecrets(objects);
   const checklist = secrets.map((s) => `- [ ] Secret \`${s.namespace}/${s.name}\`, ${s.keys.length ? `keys ${s.keys.map((k) => `\`${k}\``).join(', ')}` : 'any keys (mounted whole)'} (read by ${s.usedBy.join(', ')})`);
   return [
@@ -138,6 +154,7 @@ export function prerequisitesReport(objects: readonly ModelObject[], sizingNote:
     '## What Prometheus and Alertmanager take in',
     '',
     ...selectionLines(objects),
+    ...collectorLines(collector),
     '',
     'Objects of other teams and charts that these select are loaded too; `o11y` checks only the ones it writes.',
     '',

@@ -15,8 +15,11 @@ export interface RuleAnalysisOptions {
   readonly strict: boolean;
 }
 
-/** Counters, including the few whose names do not end in _total (kernel vmstat mirrors, some kubelet counters). */
-const COUNTER_NAME = /(_total|_count|_sum|_bucket)$|^node_vmstat_|^kubelet_evictions$|_renew_errors$/;
+/**
+ * Counters, including the few whose names do not end in _total (kernel vmstat mirrors, some kubelet counters, and
+ * the OpenTelemetry Collector's pipeline counters, which its telemetry exports without the suffix).
+ */
+const COUNTER_NAME = /(_total|_count|_sum|_bucket)$|^node_vmstat_|^kubelet_evictions$|_renew_errors$|^otelcol_(receiver|exporter)_\w+_(metric_points|spans|log_records)$/;
 const RATE_FUNCTIONS: Record<string, number> = { rate: 4, increase: 4, delta: 4, deriv: 4, irate: 2, idelta: 2 };
 const COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
 

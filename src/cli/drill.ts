@@ -1,11 +1,17 @@
 import { planDrill } from '../drill/plan';
-import { DrillAborted, runScenarios, type DrillResult } from '../drill/run';
+import { DrillAborted, runScenarios, type DrillResult, type PlayedScenario } from '../drill/run';
 import { StackError } from '../core/problems';
 import { requireTools, toolVersions } from '../core/tools';
 import { loadStackFile } from '../load/stack-file';
 import { analyzeModel } from '../analyze/model';
 import { buildStack, modelOf, throwOnErrors } from '../synth/pipeline';
 import { stackFilesFor } from './stacks';
+import * as fs from 'fs';
+import * as path from 'path';
+import { durationSeconds } from '../core/durations';
+import { chaosReport } from '../report/chaos-report';
+import { alertmanagerAlerts, ApiClient, PrometheusApi } from '../report/prometheus-api';
+import { writeReport } from './chaos';
 
 export interface DrillOptions {
   readonly factor: string;
@@ -13,6 +19,8 @@ export interface DrillOptions {
   readonly timeout: string;
   readonly parallel: string;
   readonly json?: boolean;
+  /** A folder: a chaos report (JSON and Markdown) of every scenario, from its Prometheus and Alertmanager. */
+  readonly report?: string;
 }
 
 /** `o11y drill`: plays each stack's scenarios on a real Prometheus and Alertmanager and reports where alerts went. */
@@ -49,7 +57,7 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
         console.log(`stack ${model.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s), on ${ranOn()}`);
         for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
       }
-      const setup = { ...plan.setup, signal: interrupt.signal };
+      const setup = { ...plan.setup, signal: interrupt.signal, ...(options.report ? { afterScenario: reportWriter(options.report, model.name, plan.setup.interval, factor) } : {}) };
       results.push(...(await runScenarios(setup, plan.scenarios, parallel, (done) => options.json || console.log(reportTable(done, factor)))));
     }
   } catch (error) {
@@ -68,6 +76,26 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** Writes `<dir>/<stack>--<scenario>.json` and `.md`: the chaos report of the scenario's window, as in a cluster. */
+function reportWriter(dir: string, stack: string, interval: string, factor: number): (played: PlayedScenario) => Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  return async ({ scenario, prometheus, alertmanager, zeroMs }) => {
+    const client = new ApiClient(alertmanager, {}, 'Alertmanager');
+    const report = await chaosReport({
+      stack,
+      schedules: scenario.schedule ? [scenario.schedule] : [],
+      prometheus: new PrometheusApi(new ApiClient(prometheus)),
+      alertmanager: { url: alertmanager, alerts: () => alertmanagerAlerts(client) },
+      from: zeroMs / 1000,
+      to: Date.now() / 1000,
+      sampleSeconds: durationSeconds(interval),
+      timeFactor: factor,
+    });
+    const base = path.join(dir, `${stack}--${scenario.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '')}`);
+    writeReport(report, { json: `${base}.json`, md: `${base}.md` });
+  };
+}
+
 /** The software the drill ran, which is the software the stack deploys. */
 function ranOn(): string {
   const v = toolVersions();
@@ -80,8 +108,16 @@ function fullScale(seconds: number, factor: number): string {
   return minutes >= 1 ? `~${minutes}m` : `~${Math.round(seconds * factor)}s`;
 }
 
-/** One scenario's results as a table: fired? after how long? delivered where? inhibited? grouped? */
+/**
+ * One scenario's results as a table: fired? after how long? delivered where? inhibited? grouped? Times count from
+ * the experiment's start where the scenario plays one (as contracts' `within` does), else from time zero: the
+ * header says which. A problem of several lines (a server's last log lines) goes on under its result cell.
+ */
 function reportTable(results: readonly DrillResult[], factor: number): string {
+  const first = results[0];
+  const since = first?.startedAt !== null && first?.startedAt !== undefined
+    ? `times from the experiment's start, ${first.startedAt}s (${fullScale(first.startedAt, factor)}) in`
+    : 'times from time zero';
   const header = ['alert', 'fired after', 'delivered to', 'inhibited by', 'grouped with', 'result'];
   const rows = results.map((r) => [
     r.alert,
@@ -92,7 +128,7 @@ function reportTable(results: readonly DrillResult[], factor: number): string {
     r.passed ? 'PASS' : `FAIL: ${r.problems.join('; ')}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => `    ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`;
-  const first = results[0];
-  return [`  ${first ? `${first.scenario}  [${first.origin}]` : ''}`, line(header), ...rows.map(line)].join('\n');
+  const indent = ' '.repeat(4 + widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0));
+  const line = (cells: string[]) => `    ${cells.map((c, i) => (i === cells.length - 1 ? c.replace(/\n/g, `\n${indent}`) : c.padEnd(widths[i]))).join('  ')}`;
+  return [`  ${first ? `${first.scenario}  [${first.origin}]  (${since})` : ''}`, line(header), ...rows.map(line)].join('\n');
 }

@@ -7,6 +7,7 @@ import { synthCommand } from './synth';
 import { testCommand } from './test';
 import { drillCommand, type DrillOptions } from './drill';
 import { toolsCommand } from './tools';
+import { chaosReportCommand, type ChaosReportOptions } from './chaos';
 
 /** An error of the operating system (EACCES, ENOSPC, ...) that no writer turned into an OutputError. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
@@ -77,12 +78,31 @@ export function main(argv: string[]): void {
     .option('--timeout <seconds>', 'how long a scenario may take', '120')
     .option('--parallel <n>', 'scenarios run at once (each with its own Prometheus and Alertmanager)', '8')
     .option('--json', 'print the results as JSON')
+    .option('--report <dir>', 'write the chaos report (JSON and Markdown, as `o11y chaos report` does) of every scenario into this folder')
     .action(async (stacks: string[], options: DrillOptions) => runAsync(() => drillCommand(stacks, options)));
   program
+    .command('chaos')
+    .description('chaos runs: `o11y chaos report [stack]` says what each run did, from the stack\'s Prometheus (and Alertmanager)')
+    .command('report')
+    .description('report on the chaos runs of a window: experiments, affected and recovered pods, alerts fired, contract verdicts, cluster facts; exit code 1 when a contract failed')
+    .argument('[stack]', 'the stack file (.ts) whose schedules ran')
+    .option('--prometheus <url>', 'the stack\'s Prometheus (credentials: --prometheus-bearer-token-file, --prometheus-basic-auth-file, or O11Y_PROMETHEUS_BEARER_TOKEN / O11Y_PROMETHEUS_BASIC_AUTH)')
+    .option('--alertmanager <url>', 'its Alertmanager, to check the receivers the contracts name (credentials likewise, ALERTMANAGER)')
+    .option('--from <time>', 'start: RFC 3339, unix seconds, or now-<n>[smhd]', 'now-1h')
+    .option('--to <time>', 'end', 'now')
+    .option('--json <file>', 'write the report as JSON (src/report/chaos-report.schema.json)')
+    .option('--md <file>', 'write the report as Markdown (without --json and --md: printed)')
+    .option('--prometheus-bearer-token-file <file>')
+    .option('--prometheus-basic-auth-file <file>', 'a file holding user:password')
+    .option('--alertmanager-bearer-token-file <file>')
+    .option('--alertmanager-basic-auth-file <file>')
+    .action(async (stack: string | undefined, options: ChaosReportOptions) => runAsync(() => chaosReportCommand(stack ? [stack] : [], options)));
+  program
     .command('tools')
-    .description('build promtool, prometheus, amtool, alertmanager and node_exporter at the versions the stack deploys (Go module proxy, cached), or list them')
+    .description('build promtool, prometheus, amtool, alertmanager, node_exporter, the OpenTelemetry Collector and Jaeger at the versions the stack deploys (Go module proxy, cached), or list them')
     .argument('[action]', 'install | list', 'list')
-    .action((action: string) => run(() => toolsCommand(action)));
+    .argument('[tools...]', 'install only these (default: all)')
+    .action((action: string, tools: string[]) => run(() => toolsCommand(action, tools)));
   program.parseAsync(argv);
 }
 

@@ -1,10 +1,11 @@
-// `o11y tools`: builds promtool, prometheus, amtool, alertmanager and node_exporter at the versions of the stack's
-// default images, from the Go module proxy, into the tools cache (once per version).
-import { spawnSync } from 'child_process';
+// `o11y tools`: builds promtool, prometheus, amtool, alertmanager, node_exporter and the OpenTelemetry Collector at
+// the versions of the stack's default images, from the Go module proxy, into the tools cache (once per version).
+import { spawnSync, type SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StackError } from '../core/problems';
-import { TOOLS, hasTool, toolFile, toolsDir, type ToolSpec } from '../core/tools';
+import { TOOLS, hasTool, toolFile, toolsDir, type CollectorManifest, type ToolSpec } from '../core/tools';
+import { toYaml } from '../core/yaml';
 
 /** Where `go mod download` put a module's source (the module cache), downloading it first if needed. */
 function moduleSource(spec: ToolSpec): string {
@@ -22,6 +23,7 @@ const goEnv = () => ({ ...process.env, GOWORK: 'off', GOFLAGS: '-mod=mod', CGO_E
 
 /** What promu sets: the version the binary reports, and where it came from. */
 function versionFlags(spec: ToolSpec): string {
+  if (spec.versioning) return spec.versioning.ldflags;
   const v = 'github.com/prometheus/common/version';
   return [`-X ${v}.Version=${spec.version}`, `-X ${v}.Revision=${spec.moduleVersion}`, `-X ${v}.Branch=${spec.module}`, `-X ${v}.BuildUser=cdk8s-o11y`].join(' ');
 }
@@ -42,26 +44,53 @@ function withUnbuiltEmbeds(spec: ToolSpec, source: string, copy: string): string
   return copy;
 }
 
-function build(spec: ToolSpec, source: string): number {
+function failed(spec: ToolSpec, what: string, run: SpawnSyncReturns<string>): StackError {
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}` || String(run.error);
+  return new StackError('o11y tools', [{ field: spec.name, message: `${what} failed: ${output.trim().split('\n').slice(-5).join(' | ')}`, fix: 'see the error above; Go 1.24 or newer is needed' }]);
+}
+
+/** `go build` of the command in the module's folder, with promu's version flags. */
+function goBuild(spec: ToolSpec, staging: string, binary: string): void {
+  const source = moduleSource(spec);
+  const folder = spec.unbuiltEmbeds.length ? withUnbuiltEmbeds(spec, source, path.join(staging, 'source')) : source;
+  const tags = spec.tags.length ? [`-tags=${spec.tags.join(',')}`] : [];
+  const run = spawnSync('go', ['build', '-trimpath', ...tags, '-ldflags', versionFlags(spec), '-o', binary, spec.command], { cwd: folder, encoding: 'utf8', env: goEnv() });
+  if (run.status !== 0) throw failed(spec, 'go build', run);
+}
+
+/** A Collector distribution of exactly the manifest's components, by the OpenTelemetry Collector Builder. */
+function collectorBuild(spec: ToolSpec, manifest: CollectorManifest, staging: string, binary: string): void {
+  const bin = path.join(staging, 'bin');
+  const install = spawnSync('go', ['install', `${spec.module}@${spec.moduleVersion}`], { encoding: 'utf8', env: { ...goEnv(), GOBIN: bin } });
+  if (install.status !== 0) throw failed(spec, `go install ${spec.module}@${spec.moduleVersion}`, install);
+  const config = path.join(staging, 'builder.yaml');
+  const kinds = Object.fromEntries(Object.entries(manifest).map(([kind, list]) => [kind, list.map((c) => ({ gomod: c.gomod }))]));
+  fs.writeFileSync(config, toYaml({
+    dist: { name: spec.name, description: `${spec.name} ${spec.version} built by cdk8s-o11y for tests`, output_path: path.join(staging, 'out'), version: spec.version, build_tags: spec.tags.join(',') },
+    ...kinds,
+  }));
+  const run = spawnSync(path.join(bin, 'builder'), ['--config', config], { cwd: staging, encoding: 'utf8', env: { ...goEnv(), GOFLAGS: '' } });
+  if (run.status !== 0) throw failed(spec, 'the Collector builder', run);
+  fs.renameSync(path.join(staging, 'out', spec.name), binary);
+  fs.rmSync(path.join(staging, 'out'), { recursive: true, force: true });
+}
+
+function build(spec: ToolSpec): number {
   const started = Date.now();
   const target = path.dirname(toolFile(spec.name));
   fs.mkdirSync(toolsDir(), { recursive: true });
   const staging = fs.mkdtempSync(path.join(toolsDir(), `.${spec.name}-`));
   try {
     const binary = path.join(staging, spec.name);
-    const folder = spec.unbuiltEmbeds.length ? withUnbuiltEmbeds(spec, source, path.join(staging, 'source')) : source;
-    const tags = spec.tags.length ? [`-tags=${spec.tags.join(',')}`] : [];
-    const run = spawnSync('go', ['build', '-trimpath', ...tags, '-ldflags', versionFlags(spec), '-o', binary, spec.command], { cwd: folder, encoding: 'utf8', env: goEnv() });
-    if (run.status !== 0) {
-      throw new StackError('o11y tools', [{ field: spec.name, message: `go build failed: ${(run.stderr || String(run.error)).trim().split('\n').slice(-5).join(' | ')}`, fix: 'see the go build error above; Go 1.24 or newer is needed' }]);
-    }
-    const reported = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+    if (spec.collector) collectorBuild(spec, spec.collector, staging, binary);
+    else goBuild(spec, staging, binary);
+    const reported = spawnSync(binary, [...(spec.versioning?.args ?? ['--version'])], { encoding: 'utf8' });
     const says = `${reported.stdout}${reported.stderr}`;
-    if (!says.includes(`version ${spec.version}`)) {
+    if (!says.includes(spec.versioning?.prints ?? `version ${spec.version}`)) {
       throw new StackError('o11y tools', [{ field: spec.name, message: `the built binary reports '${says.split('\n')[0]}', not version ${spec.version}` }]);
     }
     // A folder per version, swapped in whole: a build killed half-way leaves only a staging folder behind.
-    fs.rmSync(path.join(staging, 'source'), { recursive: true, force: true });
+    for (const scratch of ['source', 'bin', 'builder.yaml']) fs.rmSync(path.join(staging, scratch), { recursive: true, force: true });
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(staging, target);
     return (Date.now() - started) / 1000;
@@ -70,20 +99,24 @@ function build(spec: ToolSpec, source: string): number {
   }
 }
 
-/** Builds every tool not in the cache yet; says what it built and what was there. */
-export function installTools(log: (line: string) => void = console.log): void {
+/** Builds every tool (or those named) not in the cache yet; says what it built and what was there. */
+export function installTools(names: readonly string[] = [], log: (line: string) => void = console.log): void {
+  const unknown = names.filter((n) => !(n in TOOLS));
+  if (unknown.length) throw new StackError('o11y tools', unknown.map((n) => ({ field: n, message: 'is not a tool', fix: `name one of ${Object.keys(TOOLS).join(', ')}` })));
   if (spawnSync('go', ['version']).status !== 0) {
     throw new StackError('o11y tools', [{ field: 'go', message: 'is not installed', fix: 'install Go 1.24 or newer (https://go.dev/dl/): the tools are built from the Go module proxy' }]);
   }
-  // Stale staging folders of an interrupted install.
-  if (fs.existsSync(toolsDir())) for (const entry of fs.readdirSync(toolsDir())) if (entry.startsWith('.')) fs.rmSync(path.join(toolsDir(), entry), { recursive: true, force: true });
-  for (const spec of Object.values(TOOLS)) {
+  const specs = Object.values(TOOLS).filter((t) => !names.length || names.includes(t.name));
+  // Stale staging folders of an interrupted install of these tools (another install may be building others).
+  const staging = (entry: string) => specs.some((spec) => entry.startsWith(`.${spec.name}-`));
+  if (fs.existsSync(toolsDir())) for (const entry of fs.readdirSync(toolsDir())) if (staging(entry)) fs.rmSync(path.join(toolsDir(), entry), { recursive: true, force: true });
+  for (const spec of specs) {
     if (hasTool(spec.name)) {
       log(`${spec.name} ${spec.version}: built already (${toolFile(spec.name)})`);
       continue;
     }
     log(`${spec.name} ${spec.version}: building from ${spec.module}@${spec.moduleVersion} ...`);
-    const seconds = build(spec, moduleSource(spec));
+    const seconds = build(spec);
     log(`${spec.name} ${spec.version}: built in ${seconds.toFixed(0)} s (${toolFile(spec.name)})`);
   }
 }
@@ -94,9 +127,9 @@ export function listTools(): void {
   }
 }
 
-export function toolsCommand(action: string | undefined): void {
+export function toolsCommand(action: string | undefined, names: readonly string[] = []): void {
   if (action === undefined || action === 'list') return listTools();
-  if (action === 'install') return installTools();
+  if (action === 'install') return installTools(names);
   throw new StackError('o11y tools', [{ field: action, message: 'is not a tools command', fix: 'use `o11y tools install` or `o11y tools list`' }]);
 }
 

@@ -42,6 +42,14 @@ export interface ComponentProps {
   readonly dashboards?: DashboardSet;
 }
 
+/** A plain file a component writes beside its objects (see `Component.addFile`). */
+export interface ComponentFile {
+  readonly component: string;
+  /** Relative to dist/<stack>/, with forward slashes. */
+  readonly path: string;
+  readonly content: string;
+}
+
 /** A container as components describe it; the secure defaults are added by `Component.container`. */
 export type ContainerProps = Omit<k8s.Container, 'imagePullPolicy' | 'securityContext' | 'resources'> & {
   readonly resources: ResourceValues;
@@ -72,6 +80,7 @@ export abstract class Component extends Construct {
   private readonly ruleSet: RuleSet;
   private readonly dashboardSet: DashboardSet;
   private readonly metricNames = new Set<string>();
+  private readonly plainFiles = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, id);
@@ -81,6 +90,20 @@ export abstract class Component extends Construct {
     this.imagePullPolicy = props.common.imagePullPolicy ?? 'IfNotPresent';
     this.ruleSet = props.rules ?? new RuleSet({ disable: [], overrides: {}, extraLabels: {} });
     this.dashboardSet = props.dashboards ?? new DashboardSet();
+  }
+
+  /**
+   * Plain files (not Kubernetes objects) this component writes for an administrator to install by hand, e.g. the
+   * kube-apiserver's audit policy: path (relative to dist/<stack>/) -> content.
+   */
+  get files(): ComponentFile[] {
+    return [...this.plainFiles.entries()].map(([path, content]) => ({ component: this.componentName, path, content }));
+  }
+
+  /** A plain YAML file under dist/<stack>/ (e.g. `control-plane-config/audit-policy.yaml`); each path once. */
+  protected addFile(path: string, content: string): void {
+    if (this.plainFiles.has(path)) throw new Error(`component ${this.componentName} adds the file ${path} twice`);
+    this.plainFiles.set(path, content);
   }
 
   /** The metric names this component's targets expose: its entry in the stack's metric catalogue. */

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ServiceMonitor } from '../k8s/monitoring';
@@ -115,6 +116,16 @@ export interface GrafanaProps extends ComponentProps, Omit<ResolvedGrafanaValues
 
 /** The datasource uid every dashboard refers to. */
 export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
+
+/** A datasource Grafana is provisioned with, besides Prometheus (read-only in the UI). */
+export interface GrafanaDatasource {
+  readonly name: string;
+  readonly uid: string;
+  /** Grafana's plugin id, e.g. `jaeger`. */
+  readonly type: string;
+  readonly url: string;
+  readonly jsonData?: Record<string, unknown>;
+}
 const DASHBOARDS_DIR = '/tmp/dashboards';
 
 function ini(sections: Record<string, Record<string, string | boolean>>): string {
@@ -125,6 +136,8 @@ function ini(sections: Record<string, Record<string, string | boolean>>): string
 
 /** Grafana with a provisioned Prometheus datasource and a sidecar that loads dashboards from labeled ConfigMaps. */
 export class Grafana extends Component {
+  private readonly datasources: GrafanaDatasource[] = [];
+
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id, props);
     const v = props;
@@ -156,7 +169,8 @@ export class Grafana extends Component {
       ...(v.rootUrl ? { server: { root_url: v.rootUrl } } : {}),
       users: { allow_sign_up: false },
     }));
-    configMap('datasources', 'datasources.yaml', stringify({
+    // Lazy: components built after Grafana add theirs with addDatasource().
+    configMap('datasources', 'datasources.yaml', Lazy.any({ produce: () => stringify({
       apiVersion: 1,
       datasources: [
         {
@@ -169,8 +183,9 @@ export class Grafana extends Component {
           editable: false,
           jsonData: { timeInterval: props.prometheus?.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval },
         },
+        ...this.datasources.map((d) => ({ name: d.name, uid: d.uid, type: d.type, access: 'proxy', url: d.url, editable: false, ...(d.jsonData ? { jsonData: d.jsonData } : {}) })),
       ],
-    }));
+    }) }));
     configMap('dashboard-providers', 'dashboards.yaml', stringify({
       apiVersion: 1,
       providers: [
@@ -254,5 +269,12 @@ export class Grafana extends Component {
       { fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 3000 }] },
       ...(v.ingressNamespaces.length ? [{ fromNamespaces: v.ingressNamespaces, ports: [{ port: 3000 }] }] : []),
     ]);
+  }
+
+  /** Another datasource for Grafana to query (e.g. Jaeger, from the control-plane tracing component). */
+  addDatasource(datasource: GrafanaDatasource): void {
+    const taken = [{ name: 'Prometheus', uid: PROMETHEUS_DATASOURCE_UID }, ...this.datasources].find((d) => d.uid === datasource.uid || d.name === datasource.name);
+    if (taken) throw new Error(`Grafana datasource '${datasource.name}' (uid ${datasource.uid}): a datasource of that name or uid exists already`);
+    this.datasources.push({ ...datasource });
   }
 }

@@ -86,6 +86,12 @@ export interface KubeStateMetricsProps extends ComponentProps, Omit<ResolvedKube
    * @default []
    */
   readonly chaosSchedules?: readonly ChaosSchedule[];
+  /**
+   * The pods of an OpenTelemetry Collector that scrapes it instead of Prometheus: no ServiceMonitor then, and the
+   * Collector is let in.
+   * @default none: Prometheus scrapes it
+   */
+  readonly scrapedByCollector?: Record<string, string>;
 }
 
 /** Where the custom-resource-state config is mounted (kube-state-metrics reloads it when it changes). */
@@ -203,7 +209,7 @@ export class KubeStateMetrics extends Component {
     });
 
     service(this, meta, selector, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }], { headless: true });
-    new ServiceMonitor(this, `ServiceMonitor-${name}`, {
+    if (!props.scrapedByCollector) new ServiceMonitor(this, `ServiceMonitor-${name}`, {
       metadata: meta,
       spec: {
         jobLabel: 'app.kubernetes.io/name',
@@ -219,6 +225,6 @@ export class KubeStateMetrics extends Component {
         ],
       },
     });
-    networkPolicy(this, meta, selector, [{ fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }, { port: 8081 }] }]);
+    networkPolicy(this, meta, selector, [{ fromPods: [props.scrapedByCollector ?? OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }, { port: 8081 }] }]);
   }
 }

@@ -50,6 +50,12 @@ export type ResolvedNodeExporterValues = WithDefaults<NodeExporterValues, typeof
 
 export interface NodeExporterProps extends ComponentProps, Omit<ResolvedNodeExporterValues, 'enabled'> {
   readonly image: Image;
+  /**
+   * The pods of an OpenTelemetry Collector that scrapes it instead of Prometheus: no ServiceMonitor then, and the
+   * Collector is let in.
+   * @default none: Prometheus scrapes it
+   */
+  readonly scrapedByCollector?: Record<string, string>;
 }
 
 // Virtual interfaces and container filesystems only add noise and cardinality.
@@ -130,7 +136,7 @@ export class NodeExporter extends Component {
     });
 
     service(this, meta, selector, [{ name: 'metrics', port: v.port }], { headless: true });
-    new ServiceMonitor(this, `ServiceMonitor-${name}`, {
+    if (!props.scrapedByCollector) new ServiceMonitor(this, `ServiceMonitor-${name}`, {
       metadata: meta,
       spec: {
         jobLabel: 'app.kubernetes.io/name',
@@ -145,6 +151,6 @@ export class NodeExporter extends Component {
       },
     });
     // Policies do not apply to host-network pods in most CNIs; kept so that CNIs which do enforce them get it right.
-    networkPolicy(this, meta, selector, [{ fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: v.port }] }]);
+    networkPolicy(this, meta, selector, [{ fromPods: [props.scrapedByCollector ?? OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: v.port }] }]);
   }
 }

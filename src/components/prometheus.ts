@@ -109,6 +109,8 @@ export interface PrometheusProps extends ComponentProps, Omit<ResolvedPrometheus
    * @default none: alerts are evaluated, and sent nowhere
    */
   readonly alertmanager?: Alertmanager;
+  /** Pods that push series to it (an OpenTelemetry Collector), and how: its receiver for that is enabled and let in. */
+  readonly pushedBy?: { readonly protocol: 'remoteWrite' | 'otlp'; readonly pods: Record<string, string> };
 }
 
 const READ = ['get', 'list', 'watch'];
@@ -208,6 +210,8 @@ export class Prometheus extends Component {
           },
         }),
         ...(props.remoteWrite?.length ? { remoteWrite: props.remoteWrite.map(remoteWriteSpec) } : {}),
+        ...(props.pushedBy?.protocol === 'remoteWrite' ? { enableRemoteWriteReceiver: true } : {}),
+        ...(props.pushedBy?.protocol === 'otlp' ? { enableOTLPReceiver: true } : {}),
       },
     });
 
@@ -221,7 +225,7 @@ export class Prometheus extends Component {
     });
     if (props.replicas > 1) podDisruptionBudget(this, meta, selector);
     networkPolicy(this, meta, selector, [
-      { fromPods: [selector, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9090 }] },
+      { fromPods: [selector, this.selectorLabels(NAMES.grafana), ...(props.pushedBy ? [props.pushedBy.pods] : [])], ports: [{ port: 9090 }] },
       { fromPods: [selector], ports: [{ port: 8080 }] },
     ]);
   }

@@ -13,4 +13,12 @@ export const DEFAULT_IMAGES = {
   kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.19.1' },
   grafana: { repository: 'docker.io/grafana/grafana', tag: '13.1.3' },
   grafanaSidecar: { repository: 'quay.io/kiwigrid/k8s-sidecar', tag: '1.30.3' },
+  // The newest Collector release whose components (k8sattributes among them) are all published for it.
+  otelCollector: { repository: 'docker.io/otel/opentelemetry-collector-contrib', tag: '0.160.0' },
+  // Control-plane tracing: Kelemetry's latest release, and Jaeger v1 (Kelemetry's storage plugin speaks Jaeger's
+  // v1 remote storage API) at the release the test tools build.
+  kelemetry: { repository: 'ghcr.io/kubewharf/kelemetry', tag: 'v0.2.7' },
+  jaegerCollector: { repository: 'docker.io/jaegertracing/jaeger-collector', tag: '1.75.0' },
+  jaegerQuery: { repository: 'docker.io/jaegertracing/jaeger-query', tag: '1.75.0' },
+  jaegerRemoteStorage: { repository: 'docker.io/jaegertracing/jaeger-remote-storage', tag: '1.75.0' },
 };

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { DEFAULT_IMAGES } from './images';
 import { StackError } from './problems';
 
-export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'node_exporter';
+export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'node_exporter' | 'otelcol' | 'jaeger';
 
 export interface ToolSpec {
   readonly name: ToolName;
@@ -25,7 +25,50 @@ export interface ToolSpec {
    * npm): the build gets a copy of the source with a page in each saying so. The HTTP API is complete without them.
    */
   readonly unbuiltEmbeds: readonly string[];
+  /** A Collector distribution: built by the OpenTelemetry Collector Builder from these components, not `go build`. */
+  readonly collector?: CollectorManifest;
+  /**
+   * How the binary is stamped with its version and asked for it, where that is not promu's way
+   * (`-X github.com/prometheus/common/version.Version=...`, `--version` printing `version X`).
+   */
+  readonly versioning?: { readonly ldflags: string; readonly args: readonly string[]; readonly prints: string };
 }
+
+export type CollectorKind = 'receivers' | 'processors' | 'exporters' | 'extensions' | 'providers';
+
+/** The Collector's components by kind: each its type (as a config names it) and its Go module at its version. */
+export type CollectorManifest = Record<CollectorKind, ReadonlyArray<{ readonly type: string; readonly gomod: string }>>;
+
+/**
+ * The components of the stack's Collector, at the release of its image: the core modules and contrib ones share
+ * the v0.x release; the confmap providers are the stable v1.x modules of that release.
+ */
+function collectorManifest(tag: string): CollectorManifest {
+  const release = `v${tag.replace(/^v/, '')}`;
+  const stable = STABLE_COLLECTOR_RELEASE[release];
+  if (!stable) throw new Error(`Collector ${tag}: name the stable (v1.x) release that goes with it in STABLE_COLLECTOR_RELEASE`);
+  const core = (path: string) => `go.opentelemetry.io/collector/${path} ${release}`;
+  const contrib = (path: string) => `github.com/open-telemetry/opentelemetry-collector-contrib/${path} ${release}`;
+  return {
+    receivers: [{ type: 'otlp', gomod: core('receiver/otlpreceiver') }, { type: 'prometheus', gomod: contrib('receiver/prometheusreceiver') }],
+    processors: [
+      { type: 'memory_limiter', gomod: core('processor/memorylimiterprocessor') }, { type: 'batch', gomod: core('processor/batchprocessor') },
+      { type: 'resource', gomod: contrib('processor/resourceprocessor') }, { type: 'k8s_attributes', gomod: contrib('processor/k8sattributesprocessor') },
+    ],
+    exporters: [
+      { type: 'prometheus_remote_write', gomod: contrib('exporter/prometheusremotewriteexporter') },
+      { type: 'otlp_http', gomod: core('exporter/otlphttpexporter') }, { type: 'otlp_grpc', gomod: core('exporter/otlpexporter') },
+    ],
+    extensions: [{ type: 'health_check', gomod: contrib('extension/healthcheckextension') }],
+    providers: [
+      { type: 'file', gomod: `go.opentelemetry.io/collector/confmap/provider/fileprovider ${stable}` },
+      { type: 'env', gomod: `go.opentelemetry.io/collector/confmap/provider/envprovider ${stable}` },
+    ],
+  };
+}
+
+/** The Collector's v0.x releases and the v1.x release of its stable modules (from otelcol's go.mod). */
+const STABLE_COLLECTOR_RELEASE: Record<string, string> = { 'v0.160.0': 'v1.66.0' };
 
 const release = (tag: string) => tag.replace(/^v/, '');
 
@@ -40,6 +83,8 @@ function specs(): Record<ToolName, ToolSpec> {
   const prometheus = DEFAULT_IMAGES.prometheus.tag;
   const alertmanager = DEFAULT_IMAGES.alertmanager.tag;
   const nodeExporter = DEFAULT_IMAGES.nodeExporter.tag;
+  const collector = DEFAULT_IMAGES.otelCollector.tag;
+  const jaeger = DEFAULT_IMAGES.jaegerQuery.tag;
   const of = (name: ToolName, module: string, command: string, moduleVersion: string, tag: string, tags: string[] = [], unbuiltEmbeds: string[] = []): ToolSpec =>
     ({ name, module, command, moduleVersion, version: release(tag), tags, unbuiltEmbeds });
   // Without the cloud service discoveries (static and file discovery stay): the rule engine, PromQL, the TSDB and the
@@ -52,6 +97,21 @@ function specs(): Record<ToolName, ToolSpec> {
     amtool: of('amtool', 'github.com/prometheus/alertmanager', './cmd/amtool', alertmanager, alertmanager),
     alertmanager: of('alertmanager', 'github.com/prometheus/alertmanager', './cmd/alertmanager', alertmanager, alertmanager, [], ['ui/app/dist']),
     node_exporter: of('node_exporter', 'github.com/prometheus/node_exporter', '.', nodeExporter, nodeExporter),
+    // The builder's module; the Collector it builds gets the Kubernetes discovery only (as the contrib image has).
+    otelcol: {
+      ...of('otelcol', 'go.opentelemetry.io/collector/cmd/builder', '.', `v${release(collector)}`, collector, ['remove_all_sd', 'enable_kubernetes_sd']),
+      collector: collectorManifest(collector),
+    },
+    // Jaeger all-in-one (collector, query and memory storage in one process) at the release of the control-plane
+    // tracing images; its UI assets are not in the module, and it serves a placeholder page without them.
+    jaeger: {
+      ...of('jaeger', 'github.com/jaegertracing/jaeger', './cmd/all-in-one', `v${release(jaeger)}`, jaeger),
+      versioning: {
+        ldflags: `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v${release(jaeger)} -X github.com/jaegertracing/jaeger/internal/version.commitSHA=v${release(jaeger)}`,
+        args: ['version'],
+        prints: `"gitVersion":"v${release(jaeger)}"`,
+      },
+    },
   };
 }
 

@@ -7,7 +7,9 @@
 import { operatorRouting } from '../alerting/operator-routing';
 import { routeLabels } from '../analyze/routing';
 import type { ChaosExpectation, ChaosSchedule } from '../chaos/types';
-import { isAlert, type AlertDefinition } from '../rules/types';
+import { isOneShot, scheduleNamespace } from '../chaos/schedule';
+import { injectedMetrics } from '../chaos/verification';
+import { isAlert, type AlertDefinition, type SeriesInput } from '../rules/types';
 import { StackError, type StackProblem } from '../core/problems';
 import { closestNames } from '../core/suggest';
 import { routingInput } from '../analyze/model';
@@ -16,7 +18,7 @@ import type { RuleGroup } from '../k8s/monitoring';
 import { drillAlertmanagerConfig } from './alertmanager';
 import type { DrillScenario, DrillSetup, PlayedExpectation } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
-import { HEALTHY_STEPS, simulateContract, simulateKind } from './simulate';
+import { HEALTHY_STEPS, simulateContract, simulateKind } from '../simulation/simulate';
 import type { DrillExpectation, DrillScenarioValues } from '../scenarios/types';
 import { durationSeconds } from '../core/durations';
 import { toYaml } from '../core/yaml';
@@ -94,9 +96,25 @@ export function planDrill(model: StackModel, factor: number, timeoutMs = 120000)
   };
 }
 
-/** An expectation with its deadline: `within` after the experiment starts (`start`, unscaled seconds), scaled. */
-function withDeadline(e: DrillExpectation, start: number, factor: number): PlayedExpectation {
-  return e.within ? { ...e, deadline: Math.round(((start + durationSeconds(e.within)) / factor) * 10) / 10 } : e;
+/** Seconds, scaled, to a tenth. */
+const scaled = (seconds: number, factor: number) => Math.round((seconds / factor) * 10) / 10;
+
+/** An expectation with its deadline: `within`, scaled, after the experiment starts (as firedAfter counts). */
+function withDeadline(e: DrillExpectation, factor: number): PlayedExpectation {
+  return e.within ? { ...e, deadline: scaled(durationSeconds(e.within), factor) } : e;
+}
+
+/**
+ * What kube-state-metrics exports for the experiment in the cluster (AllInjected, see chaos/verification.ts): 0, then
+ * 1 from `startStep` for the run, then 0; one value per step. Reports find the run by it, as in the cluster.
+ */
+export function injectedSeries(schedule: ChaosSchedule, startStep: number, stepSeconds: number): SeriesInput {
+  const runSteps = isOneShot(schedule.experiment) || !schedule.duration ? 1 : Math.max(1, Math.round(durationSeconds(schedule.duration) / stepSeconds));
+  const labels = { job: 'kube-state-metrics', namespace: scheduleNamespace(schedule), name: `${schedule.name}-drill`, schedule: schedule.name };
+  return {
+    series: `${injectedMetrics([schedule])[0]}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`,
+    values: [...Array(Math.max(0, Math.round(startStep))).fill(0), ...Array(runSteps).fill(1), 0].join(' '),
+  };
 }
 
 /** A chaos expectation as a scenario: the built-in simulation of its experiment, else the alert's own firing case. */
@@ -106,11 +124,14 @@ function chaosScenario(schedule: ChaosSchedule, expectation: ChaosExpectation, a
   const expect: DrillExpectation = { alert: expectation.alert, receivers: expectation.receivers, within: expectation.within };
   const simulated = simulateContract(schedule, alert);
   if ('series' in simulated) {
-    return { name, origin: `chaos: simulated ${simulated.description}`, series: simulated.series, stepMs: 60000 / factor, expect: [withDeadline(expect, HEALTHY_STEPS * 60, factor)] };
+    return {
+      name, origin: `chaos: simulated ${simulated.description}`, series: [...simulated.series, injectedSeries(schedule, simulated.startsAt, 60)], stepMs: 60000 / factor,
+      startsAt: (simulated.startsAt * 60) / factor, schedule, expect: [withDeadline(expect, factor)],
+    };
   }
   const fires = alert.tests?.fires;
   if (fires && durationSeconds(fires.interval ?? '1m') === 60) {
-    // A test case does not say when "the experiment" starts: `within` is not checked.
+    // A test case does not say when "the experiment" starts: `within` is not checked, times count from time zero.
     const origin = `chaos: ${alert.alert}'s own firing test case, within not checked (${simulated.skip})`;
     return { name, origin, series: fires.input, stepMs: 60000 / factor, expect: [{ ...expect, within: undefined }] };
   }
@@ -134,8 +155,14 @@ function declaredScenario(
   });
   const origin = schedule ? `stack: plays chaos schedule ${schedule.name}` : 'stack';
   if (!declared.simulate) {
-    const start = durationSeconds(declared.startsAt ?? '0s');
-    return { name: declared.name, origin, series: declared.series ?? [], stepMs: (durationSeconds(declared.interval ?? '1m') * 1000) / factor, expect: expect.map((e) => withDeadline(e, start, factor)) };
+    // Series of an experiment (a chaos schedule, or `startsAt`) count from its start; others from time zero.
+    const startsAt = schedule || declared.startsAt ? durationSeconds(declared.startsAt ?? '0s') / factor : undefined;
+    const step = durationSeconds(declared.interval ?? '1m');
+    const injected = schedule ? [injectedSeries(schedule, durationSeconds(declared.startsAt ?? '0s') / step, step)] : [];
+    return {
+      name: declared.name, origin, series: [...(declared.series ?? []), ...injected], stepMs: (step * 1000) / factor,
+      startsAt, schedule, expect: expect.map((e) => withDeadline(e, factor)),
+    };
   }
   const { kind, namespace, app, replicas = 4, affected = 1, latencySeconds, minutes } = declared.simulate;
   const series = new Map<string, string>();
@@ -151,7 +178,10 @@ function declaredScenario(
     for (const s of simulated.series) series.set(s.series, s.values);
     description = simulated.description;
   });
-  return { name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: 60000 / factor, expect: expect.map((e) => withDeadline(e, HEALTHY_STEPS * 60, factor)) };
+  return {
+    name: declared.name, origin: `${origin}: simulated ${description}`, series: [...series].map(([s, values]) => ({ series: s, values })), stepMs: 60000 / factor,
+    startsAt: (HEALTHY_STEPS * 60) / factor, expect: expect.map((e) => withDeadline(e, factor)),
+  };
 }
 
 /** The rule groups of the stack's PrometheusRule objects, patches applied: what Prometheus will load. */

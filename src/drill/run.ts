@@ -1,9 +1,10 @@
 // Runs a drill scenario: a real Prometheus and Alertmanager on 127.0.0.1, loaded with the stack's (scaled) rules and
 // routing, scraping a local exporter that plays the scenario's series (or a real node_exporter that the drill stops),
 // with every receiver captured locally. It watches Prometheus (fired?), Alertmanager (inhibited?) and the capture
-// endpoint (delivered where, grouped with what) and stops everything it started before returning.
+// endpoint (delivered where, grouped with what) and stops everything it started before returning. The servers run
+// under a supervisor (./supervise.ts): they and their temporary folder go with the drill however it ends.
+import type { ChaosSchedule } from '../chaos/types';
 import { requireTools } from '../core/tools';
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -13,8 +14,12 @@ import type { SeriesInput } from '../rules/types';
 import { expandSeries, parseSeries } from '../promql/series';
 import type { DrillExpectation } from '../scenarios/types';
 import { toYaml } from '../core/yaml';
+import { Supervisor, type ServerExit } from './supervise';
 
-/** An expectation as the drill plays it: `deadline` is when (seconds after time zero) it must have fired. */
+/**
+ * An expectation as the drill plays it: `deadline` is when it must have fired, in seconds after the experiment
+ * started (or after time zero, for a scenario that plays no experiment), as `firedAfter` counts.
+ */
 export interface PlayedExpectation extends DrillExpectation {
   readonly deadline?: number;
 }
@@ -28,7 +33,23 @@ export interface DrillScenario {
   readonly stepMs: number;
   /** A real node_exporter, scraped with these target labels, stopped once Prometheus has seen it up (time zero). */
   readonly nodeExporter?: { readonly labels: Record<string, string> };
+  /**
+   * Seconds after time zero the experiment starts: results count from there, as contracts' `within` does. Undefined
+   * for a scenario that plays no experiment: results count from time zero.
+   */
+  readonly startsAt?: number;
+  /** The chaos schedule it plays, if any: what a report of the scenario describes. */
+  readonly schedule?: ChaosSchedule;
   readonly expect: PlayedExpectation[];
+}
+
+/** The servers of a scenario that has played, still running, for whatever looks at them before they stop. */
+export interface PlayedScenario {
+  readonly scenario: DrillScenario;
+  readonly prometheus: string;
+  readonly alertmanager: string;
+  /** Unix milliseconds of time zero (the first step of the series). */
+  readonly zeroMs: number;
 }
 
 export interface DrillSetup {
@@ -43,6 +64,10 @@ export interface DrillSetup {
   /** How long after time zero missing alerts count as failures. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Ports for Prometheus and Alertmanager (e.g. to open their UIs during a drill); free ones by default. */
+  readonly ports?: { readonly prometheus?: number; readonly alertmanager?: number };
+  /** Runs after a scenario has played, before its servers stop (`o11y drill --report` writes its chaos report). */
+  readonly afterScenario?: (played: PlayedScenario) => Promise<void>;
 }
 
 export interface DrillResult {
@@ -50,9 +75,14 @@ export interface DrillResult {
   readonly origin: string;
   readonly alert: string;
   readonly expected: { readonly receivers: string[] | 'any'; readonly inhibited: boolean; readonly groupedWith: string[]; readonly deadline: number | null };
-  /** Seconds from time zero until Prometheus had it firing; null if it never fired. */
+  /**
+   * Seconds after time zero the experiment started, which firedAfter, delivered and the deadline count from; null
+   * when the scenario plays no experiment: they count from time zero.
+   */
+  readonly startedAt: number | null;
+  /** Seconds until Prometheus had it firing; null if it never fired. Negative: it fired before the experiment. */
   readonly firedAfter: number | null;
-  /** Receiver -> seconds from time zero until it first got the alert. */
+  /** Receiver -> seconds until it first got the alert. */
   readonly delivered: Record<string, number>;
   /** Alerts that inhibited it (Alertmanager's view). */
   readonly inhibitedBy: string[];
@@ -65,11 +95,9 @@ export interface DrillResult {
 export class DrillAborted extends Error {}
 
 const POLL_MS = 250;
-
-/** Every process a drill has running; killed when the drill's own process exits, however it exits. */
-const running = new Set<ChildProcess>();
-process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 const READY_TIMEOUT_MS = 30000;
+/** Log lines of a server that died, in the problem that says so. */
+const LOG_LINES = 5;
 
 async function listen(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,12 +122,15 @@ async function getJson(url: string): Promise<unknown> {
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;
 
-/** What the drill sees while a scenario runs. */
+/** What the drill sees while a scenario runs; times in seconds after time zero. */
 class Observations {
   readonly firedAt = new Map<string, number>();
   readonly inhibitedBy = new Map<string, Set<string>>();
   readonly notifications: Array<{ receiver: string; alerts: string[]; at: number }> = [];
   zero = Date.now();
+
+  /** `start`: seconds after time zero the results count from. */
+  constructor(private readonly start = 0) {}
 
   since(): number {
     return (Date.now() - this.zero) / 1000;
@@ -107,7 +138,7 @@ class Observations {
 
   deliveredTo(alert: string): Record<string, number> {
     const delivered: Record<string, number> = {};
-    for (const n of this.notifications.filter((x) => x.alerts.includes(alert))) delivered[n.receiver] ??= round(n.at);
+    for (const n of this.notifications.filter((x) => x.alerts.includes(alert))) delivered[n.receiver] ??= round(n.at - this.start);
     return delivered;
   }
 
@@ -128,12 +159,14 @@ class Observations {
   result(scenario: DrillScenario, e: PlayedExpectation, crash: string | undefined): DrillResult {
     const delivered = this.deliveredTo(e.alert);
     const got = Object.keys(delivered).sort();
-    const firedAt = this.firedAt.get(e.alert);
+    const at = this.firedAt.get(e.alert);
+    const firedAt = at === undefined ? undefined : at - this.start;
     const inhibitedBy = [...(this.inhibitedBy.get(e.alert) ?? [])].sort();
     const groupedWith = this.groupedWith(e.alert);
     const problems: string[] = [];
     if (crash) problems.push(crash);
     if (firedAt === undefined) problems.push('never fired');
+    else if (scenario.startsAt !== undefined && firedAt < 0) problems.push(`fired ${round(-firedAt)}s before the experiment started: not the experiment's doing`);
     else if (e.deadline !== undefined && firedAt > e.deadline) problems.push(`fired ${round(firedAt - e.deadline)}s later than its contract allows (by ${e.deadline}s, ${e.within} after the experiment started)`);
     if (e.inhibited && got.length) problems.push(`expected to be inhibited, but reached ${got.join(', ')}`);
     if (e.inhibited && firedAt !== undefined && !inhibitedBy.length) problems.push('expected to be inhibited, but nothing inhibited it');
@@ -149,6 +182,7 @@ class Observations {
       origin: scenario.origin,
       alert: e.alert,
       expected: { receivers: e.receivers ? [...e.receivers] : 'any', inhibited: e.inhibited ?? false, groupedWith: e.groupedWith ?? [], deadline: e.deadline ?? null },
+      startedAt: scenario.startsAt === undefined ? null : round(scenario.startsAt),
       firedAfter: firedAt === undefined ? null : round(firedAt),
       delivered,
       inhibitedBy,
@@ -162,9 +196,10 @@ class Observations {
 /** Runs one scenario; every process and server it starts is stopped before it returns, also on failure or abort. */
 export async function runScenario(setup: DrillSetup, scenario: DrillScenario): Promise<DrillResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-'));
-  const seen = new Observations();
-  const processes: Array<{ name: string; child: ChildProcess; log: string }> = [];
+  const seen = new Observations(scenario.startsAt);
   let crash: string | undefined;
+  const logOf = (name: string) => path.join(dir, `${name}.log`);
+  const supervisor = new Supervisor(dir, (exit) => (crash ??= exitProblem(exit, logOf(exit.name))));
   let playing = false;
   const expanded = scenario.series.map((s) => ({ ...parseSeries(s.series), values: expandSeries(s.values) }));
   const exporter = http.createServer((_req, res) => {
@@ -188,18 +223,7 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       res.end('ok');
     });
   });
-  const start = (name: string, command: string, args: string[]) => {
-    const log = path.join(dir, `${name}.log`);
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', fs.openSync(log, 'w')] });
-    running.add(child);
-    child.on('error', () => undefined);
-    child.on('exit', (code) => {
-      running.delete(child);
-      if (!child.killed) crash ??= `${name} exited (code ${code}): ${lastLine(log)}`;
-    });
-    processes.push({ name, child, log });
-    return child;
-  };
+  const start = (name: string, command: string, args: string[]) => supervisor.start(name, command, args, logOf(name));
   const check = () => {
     if (setup.signal?.aborted) throw new DrillAborted('the drill was interrupted');
     if (crash) throw new Error(crash);
@@ -215,7 +239,9 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
   };
   try {
     const binaries = requireTools('prometheus', 'alertmanager', 'node_exporter');
-    const [exporterPort, capturePort, promPort, amPort] = [await listen(exporter), await listen(capture), await freePort(), await freePort()];
+    const [exporterPort, capturePort] = [await listen(exporter), await listen(capture)];
+    const promPort = setup.ports?.prometheus ?? (await freePort());
+    const amPort = setup.ports?.alertmanager ?? (await freePort());
     const nodePort = scenario.nodeExporter ? await freePort() : undefined;
     const scrapeConfigs: unknown[] = [
       // honor_labels: the scenario's series carry their own job and instance, as the real targets' would.
@@ -241,7 +267,7 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       `--config.file=${path.join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
       `--web.listen-address=127.0.0.1:${promPort}`, `--rules.alert.resend-delay=${setup.resendDelay}`,
     ]);
-    const node = nodePort === undefined ? undefined : start('node_exporter', binaries.node_exporter, [
+    if (nodePort !== undefined) start('node_exporter', binaries.node_exporter, [
       `--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults',
       ...['cpu', 'meminfo', 'loadavg', 'filesystem', 'time', 'uname'].map((c) => `--collector.${c}`),
     ]);
@@ -252,12 +278,12 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       const ready = await Promise.all([`${prometheus}/-/ready`, `${alertmanager}/-/ready`].map((url) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)));
       return ready.every(Boolean);
     }, READY_TIMEOUT_MS);
-    if (node) {
+    if (nodePort !== undefined) {
       await waitFor('Prometheus did not scrape node_exporter', async () => {
         const body = (await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(`up{instance="127.0.0.1:${nodePort}"} == 1`)}`)) as { data?: { result?: unknown[] } } | undefined;
         return (body?.data?.result?.length ?? 0) > 0;
       }, READY_TIMEOUT_MS);
-      node.kill('SIGKILL');
+      supervisor.stop('node_exporter');
     }
     seen.zero = Date.now();
     playing = true;
@@ -274,12 +300,13 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       await observe(prometheus, alertmanager, seen);
       await sleep(POLL_MS);
     }
+    if (!crash) await setup.afterScenario?.({ scenario, prometheus, alertmanager, zeroMs: seen.zero });
   } catch (e) {
     if (e instanceof DrillAborted) throw e;
     crash ??= (e as Error).message;
   } finally {
-    for (const p of processes) p.child.kill('SIGKILL');
-    await Promise.all(processes.map((p) => (p.child.exitCode === null && p.child.signalCode === null ? new Promise((resolve) => p.child.once('exit', resolve)) : undefined)));
+    // The supervisor kills the servers and removes the folder; removing it here too covers a supervisor that died.
+    await supervisor.close();
     await Promise.all([exporter, capture].map((s) => new Promise((resolve) => s.close(resolve))));
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -323,9 +350,12 @@ export async function runScenarios(setup: DrillSetup, scenarios: readonly DrillS
   return results.flat();
 }
 
-function lastLine(file: string): string {
-  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
-  return lines[lines.length - 1] ?? '';
+/** A server that ended on its own: how (exit code or signal), and the last lines it logged. */
+function exitProblem(exit: ServerExit, log: string): string {
+  if (exit.error) return `${exit.name} could not start: ${exit.error}`;
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited (code ${exit.code})`;
+  const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).slice(-LOG_LINES) : [];
+  return lines.length ? `${exit.name} ${how}; its last log lines:\n${lines.map((l) => `  ${l}`).join('\n')}` : `${exit.name} ${how}, logging nothing`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

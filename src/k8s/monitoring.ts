@@ -177,6 +177,8 @@ export interface PrometheusSpec extends CommonPodSpec {
   readonly probeSelector: LabelSelector;
   readonly probeNamespaceSelector: LabelSelector;
   readonly scrapeConfigSelector: LabelSelector;
+  readonly enableRemoteWriteReceiver?: boolean;
+  readonly enableOTLPReceiver?: boolean;
   readonly scrapeConfigNamespaceSelector: LabelSelector;
   readonly alerting?: {
     readonly alertmanagers: { readonly namespace: string; readonly name: string; readonly port: string; readonly apiVersion: 'v2' }[];

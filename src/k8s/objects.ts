@@ -39,8 +39,10 @@ export function roleFor(scope: Construct, meta: ObjectMeta, rules: k8s.PolicyRul
 export interface IngressAllowance {
   /** Pods (in the same namespace) allowed in; omit with `namespaces` to allow whole namespaces. */
   readonly fromPods?: Record<string, string>[];
-  /** Namespaces (by name) allowed in. */
-  readonly fromNamespaces?: string[];
+  /** Namespaces (by name) allowed in; `all` for every namespace. */
+  readonly fromNamespaces?: string[] | 'all';
+  /** Addresses outside the pod network allowed in (e.g. the kube-apiserver's nodes), as CIDRs. */
+  readonly fromCidrs?: string[];
   readonly ports: { readonly port: number; readonly protocol?: 'TCP' | 'UDP' }[];
 }
 
@@ -63,9 +65,10 @@ export function networkPolicy(
       ingress: allowances.map((allow) => ({
         from: [
           ...(allow.fromPods ?? []).map((labels) => ({ podSelector: { matchLabels: labels } })),
-          ...(allow.fromNamespaces ?? []).map((name) => ({
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
-          })),
+          ...(allow.fromNamespaces === 'all'
+            ? [{ namespaceSelector: {} }]
+            : (allow.fromNamespaces ?? []).map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }))),
+          ...(allow.fromCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
         ],
         ports: allow.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })),
       })),

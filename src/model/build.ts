@@ -14,7 +14,9 @@ import { ruleGroupsFromSpec } from '../rules/read';
 import type { RuleSource } from '../rules/rule-set';
 import { isAlert, type AlertTests } from '../rules/types';
 import type { ObservabilityStack } from '../stack/observability-stack';
-import type { AlertingModel, Manifest, ModelObject, PrometheusFacts, StackModel } from './stack-model';
+import type { AlertingModel, Manifest, ModelObject, PrometheusFacts, StackModel, WrittenCollector } from './stack-model';
+import { OTEL_COLLECTOR_NAME } from '../components/otel-collector';
+import type { CollectorConfig } from '../otel/config';
 
 type Raw = Record<string, unknown>;
 
@@ -134,6 +136,14 @@ function customResourcesOf(objects: readonly ModelObject[], unreadable: Unreadab
   return config ? customResourcesFromConfig(unreadable.read(config, 'data.config.yaml', 'YAML', (config.manifest.data as Record<string, string>)['config.yaml'])) : [];
 }
 
+/** The OpenTelemetry Collector's configuration, as its ConfigMap holds it. */
+function collectorOf(objects: readonly ModelObject[], unreadable: Unreadable): WrittenCollector | undefined {
+  const o = objects.find((x) => x.manifest.kind === 'ConfigMap' && x.component === OTEL_COLLECTOR_NAME && typeof (x.manifest.data as Raw | undefined)?.['config.yaml'] === 'string');
+  if (!o) return undefined;
+  const config = unreadable.read<Partial<CollectorConfig>>(o, 'data.config.yaml', 'YAML', (o.manifest.data as Record<string, string>)['config.yaml']);
+  return config && { where: `ConfigMap ${o.manifest.metadata.name} › config.yaml`, config };
+}
+
 /** The model of a built stack: call it once the customize hook has run. */
 export function buildModel(stack: ObservabilityStack, source: string): StackModel {
   const objects = finalObjects(stack);
@@ -157,6 +167,8 @@ export function buildModel(stack: ObservabilityStack, source: string): StackMode
     dashboards: dashboardsOf(objects, stack, unreadable),
     chaos,
     customResources,
+    collector: collectorOf(objects, unreadable),
+    files: stack.components.flatMap((c) => c.files),
     unreadable: unreadable.diagnostics,
     metrics: new Set([...stack.components.flatMap((c) => c.metrics), ...customResources.flatMap((r) => r.metricNames), ...records, ...values.rules.knownMetrics]),
   };

@@ -6,10 +6,12 @@ import type { KubernetesObject } from '../core/primitives';
 import type { WrittenRouting } from '../alerting/read';
 import type { TeamRouting } from '../alerting/types';
 import type { ChaosSchedule } from '../chaos/types';
+import type { ComponentFile } from '../components/component';
 import type { Dashboard } from '../dashboards/model';
 import type { WrittenCustomResource } from '../ksm/read';
 import type { RuleSource } from '../rules/rule-set';
 import type { ResolvedValues } from '../values/defaults';
+import type { CollectorConfig } from '../otel/config';
 
 export type Manifest = KubernetesObject;
 
@@ -36,6 +38,12 @@ export interface AlertingModel {
   readonly teamMatcherStrategy: string;
 }
 
+export interface WrittenCollector {
+  /** The object and key it was read from, for diagnostics. */
+  readonly where: string;
+  readonly config: Partial<CollectorConfig>;
+}
+
 export interface StackModel {
   readonly name: string;
   /** The stack file, relative to the project root. */
@@ -55,6 +63,10 @@ export interface StackModel {
   readonly chaos: readonly ChaosSchedule[];
   /** The resources kube-state-metrics' custom-resource-state config watches. */
   readonly customResources: readonly WrittenCustomResource[];
+  /** The OpenTelemetry Collector's configuration; undefined without a Collector. */
+  readonly collector: WrittenCollector | undefined;
+  /** Plain files components write beside the objects (e.g. the kube-apiserver's audit policy), as written. */
+  readonly files: readonly ComponentFile[];
   /** Every metric name rules and dashboards may use: what targets expose, recording rules produce, the user declared. */
   readonly metrics: ReadonlySet<string>;
   /** Written objects whose embedded documents cannot be read (a patch that broke a dashboard's JSON, say): errors. */

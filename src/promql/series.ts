@@ -6,7 +6,8 @@ export function expandSeries(values: string): Array<number | undefined> {
   for (const token of values.trim().split(/\s+/).filter(Boolean)) {
     const missing = /^_(?:x(\d+))?$/.exec(token);
     if (missing) {
-      for (let i = 0; i <= Number(missing[1] ?? 0); i++) out.push(undefined);
+      // `_x3` is three missing samples (unlike `1x3`, four values), as promtool reads it.
+      for (let i = 0; i < Number(missing[1] ?? 1); i++) out.push(undefined);
       continue;
     }
     const m = /^(-?[\d.e+]+?)(?:([+-])([\d.e]+))?(?:x(\d+))?$/.exec(token);

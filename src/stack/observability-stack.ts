@@ -5,11 +5,13 @@ import { Applications, type ApplicationMonitor } from '../components/application
 import { Chaos } from '../components/chaos';
 import { Component, componentOf, type ComponentProps } from '../components/component';
 import { ControlPlane } from '../components/control-plane';
+import { ControlPlaneTracing } from '../components/control-plane-tracing';
 import { Crds } from '../components/crds';
 import { Grafana } from '../components/grafana';
 import { KubeStateMetrics } from '../components/kube-state-metrics';
 import { Namespace } from '../components/namespace';
 import { NodeExporter } from '../components/node-exporter';
+import { OtelCollector, OTEL_COLLECTOR_NAME } from '../components/otel-collector';
 import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
 import { UserRules } from '../components/user-rules';
@@ -19,6 +21,7 @@ import type { Dashboard } from '../dashboards/model';
 import { RuleSet } from '../rules/rule-set';
 import type { PodMonitor, ServiceMonitor } from '../k8s/monitoring';
 import { addRuleObjects } from './rule-objects';
+import { NAMES } from '../k8s/names';
 import type { ResolvedValues } from '../values/defaults';
 import { StackError, type StackProblem } from '../core/problems';
 import { resolveValues } from '../values/resolve';
@@ -124,8 +127,11 @@ export class ObservabilityStack extends Chart {
   readonly nodeExporter?: NodeExporter;
   readonly kubeStateMetrics?: KubeStateMetrics;
   readonly grafana?: Grafana;
+  readonly otelCollector?: OtelCollector;
   /** The monitors of kubelet, API server, scheduler, controller manager and CoreDNS. */
   readonly controlPlane: ControlPlane;
+  /** Kelemetry and its Jaeger; undefined unless `controlPlaneTracing.enabled`. */
+  readonly controlPlaneTracing?: ControlPlaneTracing;
   /** Chaos Mesh schedules; undefined without any. */
   readonly chaos?: Chaos;
   /** The CRDs of `crds.paths`; undefined without any. */
@@ -180,9 +186,14 @@ export class ObservabilityStack extends Chart {
         ...this.context, ...values.prometheusOperator, image: images.prometheusOperator, configReloaderImage: images.prometheusConfigReloader,
       });
     }
+    // The Collector's pods, known before it is built: Prometheus and the exporters it scrapes let them in.
+    const collector = values.otelCollector;
+    const collectorPods = collector.enabled ? { 'app.kubernetes.io/name': OTEL_COLLECTOR_NAME, 'app.kubernetes.io/instance': values.name } : undefined;
+    const scrapedByCollector = collector.enabled && collector.scrapeExporters ? collectorPods : undefined;
     if (values.prometheus.enabled) {
       this.prometheus = new Prometheus(this, 'prometheus', {
         ...this.context, ...values.prometheus, image: images.prometheus, clusterName: values.common.clusterName,
+        pushedBy: collectorPods && { protocol: collector.metricsTo, pods: collectorPods },
       });
     }
     if (values.alertmanager.enabled) {
@@ -190,10 +201,17 @@ export class ObservabilityStack extends Chart {
       // Built after Prometheus (the order of SUMMARY.md), so Prometheus is told where its alerts go once it exists.
       this.prometheus?.sendAlertsTo(this.alertmanager);
     }
-    if (values.nodeExporter.enabled) this.nodeExporter = new NodeExporter(this, 'node-exporter', { ...this.context, ...values.nodeExporter, image: images.nodeExporter });
+    if (values.nodeExporter.enabled) this.nodeExporter = new NodeExporter(this, 'node-exporter', { ...this.context, ...values.nodeExporter, image: images.nodeExporter, scrapedByCollector });
     if (values.kubeStateMetrics.enabled) {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', {
-        ...this.context, ...values.kubeStateMetrics, image: images.kubeStateMetrics, chaosSchedules: values.chaos.schedules,
+        ...this.context, ...values.kubeStateMetrics, image: images.kubeStateMetrics, chaosSchedules: values.chaos.schedules, scrapedByCollector,
+      });
+    }
+    if (collector.enabled && this.prometheus) {
+      this.otelCollector = new OtelCollector(this, 'otel-collector', {
+        ...this.context, ...collector, image: images.otelCollector, clusterName: values.common.clusterName,
+        prometheusUrl: this.prometheus.url, scrapeInterval: this.prometheus.scrapeInterval,
+        exporters: { nodeExporter: values.nodeExporter.enabled, kubeStateMetrics: values.kubeStateMetrics.enabled },
       });
     }
     if (values.grafana.enabled) {
@@ -203,8 +221,20 @@ export class ObservabilityStack extends Chart {
       for (const json of files.dashboards) {
         this.dashboardSet.add({ json, folder: values.grafana.dashboardFolder, component: 'grafana', origin: 'grafana.dashboardFiles' });
       }
+      const query = this.otelCollector && collector.traces?.query;
+      if (query) this.grafana.addDatasource({ name: 'Traces', uid: 'traces', type: query.type, url: query.url });
     }
     this.controlPlane = new ControlPlane(this, 'control-plane', { ...this.context, ...values.controlPlane, prometheus: this.prometheus, kubeStateMetrics: this.kubeStateMetrics });
+    if (values.controlPlaneTracing.enabled) {
+      const { enabled: _, ...tracing } = values.controlPlaneTracing;
+      this.controlPlaneTracing = new ControlPlaneTracing(this, 'control-plane-tracing', {
+        ...this.context, ...tracing, clusterName: values.common.clusterName,
+        images: { kelemetry: images.kelemetry, jaegerCollector: images.jaegerCollector, jaegerQuery: images.jaegerQuery, jaegerRemoteStorage: images.jaegerRemoteStorage },
+        grafanaPods: values.grafana.enabled ? { 'app.kubernetes.io/name': NAMES.grafana, 'app.kubernetes.io/instance': values.name } : undefined,
+        collectorPods,
+      });
+      this.grafana?.addDatasource({ name: 'Kelemetry', uid: 'kelemetry', type: 'jaeger', url: this.controlPlaneTracing.queryUrl });
+    }
     if (values.applications.length) this.applicationsComponent = new Applications(this, 'applications', { ...this.context, applications: values.applications });
     if (values.chaos.schedules.length) this.chaos = new Chaos(this, 'chaos', { ...this.context, ...values.chaos });
     // Always there, so that `rules.addGroup` has a PrometheusRule to land in; without groups it writes nothing.

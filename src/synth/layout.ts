@@ -39,6 +39,22 @@ export function stackFiles(stack: RenderedStack): OutputFile[] {
     }
     files.set(path, { content: header + toYaml(manifest), what });
   }
+  // Plain files of components (configuration an administrator installs by hand), YAML with the same header.
+  for (const file of stack.model.files) {
+    const path = `${stack.name}/${file.path}`;
+    const what = `file ${file.path} (component ${file.component})`;
+    const parts = file.path.split('/');
+    if (!parts.every((part) => SAFE_FILE_PART.test(part)) || !/\.yaml$/.test(file.path)) {
+      problems.push({ field: what, message: 'must be a relative path of plain names ending in .yaml', fix: 'name the file like control-plane-config/audit-policy.yaml' });
+      continue;
+    }
+    const clash = files.get(path);
+    if (clash) {
+      problems.push({ field: what, message: `would be written to ${path}, as is ${clash.what}`, fix: 'give one of them another name' });
+      continue;
+    }
+    files.set(path, { content: header + file.content, what });
+  }
   if (problems.length) throw new StackError(stack.name, problems);
   // Dashboards also as pretty JSON, so that a panel change is a readable diff; the first key marks them generated.
   for (const dashboard of stack.dashboards) {

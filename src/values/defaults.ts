@@ -1,10 +1,12 @@
 import { ALERTMANAGER_DEFAULTS } from '../components/alertmanager';
 import { CHAOS_DEFAULTS } from '../components/chaos';
 import { CONTROL_PLANE_DEFAULTS } from '../components/control-plane';
+import { CONTROL_PLANE_TRACING_DEFAULTS } from '../components/control-plane-tracing';
 import { CRDS_DEFAULTS } from '../components/crds';
 import { GRAFANA_DEFAULTS } from '../components/grafana';
 import { KUBE_STATE_METRICS_DEFAULTS } from '../components/kube-state-metrics';
 import { NODE_EXPORTER_DEFAULTS } from '../components/node-exporter';
+import { OTEL_COLLECTOR_DEFAULTS } from '../components/otel-collector';
 import { PROMETHEUS_DEFAULTS } from '../components/prometheus';
 import { PROMETHEUS_OPERATOR_DEFAULTS } from '../components/prometheus-operator';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
@@ -35,6 +37,8 @@ export const DEFAULT_VALUES = {
   kubeStateMetrics: KUBE_STATE_METRICS_DEFAULTS,
   grafana: GRAFANA_DEFAULTS,
   controlPlane: CONTROL_PLANE_DEFAULTS,
+  otelCollector: OTEL_COLLECTOR_DEFAULTS,
+  controlPlaneTracing: CONTROL_PLANE_TRACING_DEFAULTS,
   rules: {
     runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     disable: [] as string[],

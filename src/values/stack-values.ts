@@ -12,6 +12,8 @@ import type { ControlPlaneValues } from '../components/control-plane';
 import type { ApplicationMonitor } from '../components/applications';
 import type { ChaosValues } from '../components/chaos';
 import type { CrdValues } from '../components/crds';
+import type { OtelCollectorValues } from '../components/otel-collector';
+import type { ControlPlaneTracingValues } from '../components/control-plane-tracing';
 
 // Each component's values type lives with its construct; they are all re-exported here, so that this module (and
 // the package) names every type a stack file writes.
@@ -26,6 +28,8 @@ export type { ControlPlaneValues, CoreDnsMonitorValues, KubeletMonitorValues, Se
 export type { AlertValues, ApplicationMonitor, RecordValues } from '../components/applications';
 export type { ChaosValues } from '../components/chaos';
 export type { CrdValues } from '../components/crds';
+export type { OtelCollectorValues } from '../components/otel-collector';
+export type { AuditWebhookValues, ControlPlaneTracingValues, TraceStorageValues, TracedResources } from '../components/control-plane-tracing';
 export type * from '../core/primitives';
 export type { JsonPatchOp } from '../core/json-patch';
 export type * from '../scenarios/types';
@@ -45,6 +49,11 @@ export interface ImageValues {
   readonly kubeStateMetrics?: ImageRef;
   readonly grafana?: ImageRef;
   readonly grafanaSidecar?: ImageRef;
+  readonly otelCollector?: ImageRef;
+  readonly kelemetry?: ImageRef;
+  readonly jaegerCollector?: ImageRef;
+  readonly jaegerQuery?: ImageRef;
+  readonly jaegerRemoteStorage?: ImageRef;
 }
 
 /** The block that feeds every component. */
@@ -143,6 +152,10 @@ export interface StackValues {
   readonly kubeStateMetrics?: KubeStateMetricsValues;
   readonly grafana?: GrafanaValues;
   readonly controlPlane?: ControlPlaneValues;
+  /** An OpenTelemetry Collector: OTLP in from applications, the exporters scraped, all sent to Prometheus. */
+  readonly otelCollector?: OtelCollectorValues;
+  /** Kelemetry: the API server's audit events, Events and object changes as traces, one per object, in Jaeger. */
+  readonly controlPlaneTracing?: ControlPlaneTracingValues;
   readonly applications?: ApplicationMonitor[];
   /** The rule catalogue and your own rules. */
   readonly rules?: RulesValues;

@@ -19,6 +19,7 @@ import { urlFinding } from '../core/credentials';
 import schema from './stack-values.schema.json';
 import { VALUES_AJV_OPTIONS, VALUES_ID, VALUES_VALIDATOR_FILE } from './validator-options';
 import type { ResourceValues } from '../core/primitives';
+import { checkControlPlaneTracing } from '../components/control-plane-tracing';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -304,6 +305,35 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
     selects(v.prometheus.select[kind], v.common.labels, `prometheus.select.${kind}`, 'common.labels');
   }
   selects(v.alertmanager.selectConfigs, v.common.labels, 'alertmanager.selectConfigs', 'common.labels');
+  {
+    const c = v.otelCollector;
+    if (c.enabled) {
+      check(v.prometheus.enabled, 'otelCollector.enabled', 'the Collector sends its metrics to the stack\'s Prometheus, which is disabled', 'enable prometheus, or disable otelCollector');
+      count(c.replicas, 'otelCollector.replicas', 1);
+      check(!(c.scrapeExporters && c.replicas > 1), 'otelCollector.replicas', () => `${c.replicas} replicas would each scrape every exporter: every series twice or more`, 'keep 1 replica while scrapeExporters is on');
+      check(Boolean(c.otlp.grpc ?? true) || Boolean(c.otlp.http ?? true) || c.scrapeExporters, 'otelCollector', 'receives nothing: OTLP is off and it scrapes no exporter', 'enable otlp.grpc or otlp.http, or scrapeExporters');
+      if (c.traces) {
+        check(/^[a-z0-9.-]+:\d{1,5}$/.test(c.traces.endpoint), 'otelCollector.traces.endpoint', () => `${quoted(c.traces!.endpoint)} is not host:port`, 'write the OTLP gRPC address without a scheme, e.g. jaeger-collector.tracing.svc:4317');
+        check(Boolean(c.otlp.grpc ?? true) || Boolean(c.otlp.http ?? true), 'otelCollector.traces', 'traces need the OTLP receiver, which is off', 'enable otlp.grpc or otlp.http');
+        if (c.traces.query) {
+          check(/^https?:\/\/[^\s]+$/.test(c.traces.query.url), 'otelCollector.traces.query.url', () => `${quoted(c.traces!.query!.url)} is not an http(s) URL`, 'write the URL Grafana queries, e.g. http://jaeger-query.tracing.svc:16686');
+          noCredential(c.traces.query.url, 'otelCollector.traces.query.url', 'give the URL without credentials');
+        }
+      }
+      (c.otlpFromNamespaces ?? []).forEach((ns, i) => dnsLabel(ns, `otelCollector.otlpFromNamespaces[${i}]`, 'namespace name'));
+      resources(c.resources, 'otelCollector.resources');
+      thresholds(c.thresholds, 'otelCollector.thresholds');
+    }
+  }
+  if (v.controlPlaneTracing.enabled) {
+    const t = v.controlPlaneTracing;
+    problems.push(...checkControlPlaneTracing(t, v.common.clusterName));
+    for (const [key, r] of Object.entries(t.resources)) resources(r, `controlPlaneTracing.resources.${key}`);
+    quantity(t.storage.size, 'controlPlaneTracing.storage.size');
+    [...t.otlpFromNamespaces, ...t.uiNamespaces].forEach((ns, i) =>
+      dnsLabel(ns, i < t.otlpFromNamespaces.length ? `controlPlaneTracing.otlpFromNamespaces[${i}]` : `controlPlaneTracing.uiNamespaces[${i - t.otlpFromNamespaces.length}]`, 'namespace name'));
+    noCredential(t.webhook.url, 'controlPlaneTracing.webhook.url', 'give the address without credentials (the kube-apiserver authenticates by TLS, not by URL)');
+  }
   count(v.prometheus.sizing.nodes, 'prometheus.sizing.nodes', 1);
   count(v.prometheus.sizing.pods, 'prometheus.sizing.pods', 0);
   check(!(v.prometheus.storage?.emptyDir && v.prometheus.storage.storageClassName), 'prometheus.storage',

@@ -6,6 +6,7 @@ import { planDrill } from '../../src/drill/plan';
 import { ObservabilityStack } from '../../src/stack/observability-stack';
 import type { StackValues } from '../../src/values/stack-values';
 import { renderError } from '../helpers';
+import { HEALTHY_STEPS } from '../../src/simulation/simulate';
 
 /** The drill plan of a stack with these values. */
 const planOf = (values: StackValues) => planDrill(buildModel(new ObservabilityStack(new App(), 'shop', values), 'stacks/shop.ts'), 60);
@@ -58,6 +59,37 @@ describe('planning a drill', () => {
     expect(scenarios[2]).toMatchObject({ stepMs: 1000, origin: expect.stringContaining('stack: simulated 1 of 4 api pods in shop crash-loop') });
     expect(scenarios[2].series.map((s: { series: string }) => s.series)).toContainEqual(expect.stringMatching(/^kube_pod_container_status_waiting_reason\{.*reason="CrashLoopBackOff"/));
     expect(setup).toMatchObject({ interval: '1s', resendDelay: '1s', externalLabels: { cluster: 'shop', prometheus: 'monitoring/k8s' } });
+  });
+});
+
+describe('when a drill counts from', () => {
+  const pods = { namespaces: ['shop'], labels: { 'app.kubernetes.io/name': 'api' } };
+  const values: StackValues = {
+    chaos: {
+      schedules: [
+        { name: 'api-pod-failure', schedule: '0 4 * * 2', experiment: { kind: 'PodChaos', action: 'pod-failure' }, selector: pods, mode: { mode: 'one' }, duration: '20m', expects: [{ alert: 'KubeDeploymentReplicasMismatch', within: '25m' }] },
+        { name: 'api-dns', schedule: '0 5 * * 2', experiment: { kind: 'DNSChaos', action: 'error' }, selector: pods, mode: { mode: 'one' }, duration: '20m', expects: [{ alert: 'TargetDown', within: '20m' }] },
+      ],
+    },
+    drill: {
+      scenarios: [
+        { ...scenario, name: 'from zero', expect: [{ alert: 'TargetDown', within: '15m' }] },
+        { name: 'dns', chaos: 'api-dns', startsAt: '5m', series: scenario.series },
+      ],
+    },
+  };
+  const plan = planOf(values);
+  const named = (name: string) => plan.scenarios.find((s: { name: string }) => s.name === name)!;
+
+  test('a simulated experiment starts after the healthy stretch; its deadline counts from there, as firedAfter does', () => {
+    expect(named('api-pod-failure (PodChaos)')).toMatchObject({ startsAt: (HEALTHY_STEPS * 60) / 60, expect: [{ alert: 'KubeDeploymentReplicasMismatch', deadline: 25 }] });
+  });
+
+  test('a declared scenario of a schedule starts at its startsAt; one of no experiment counts from time zero', () => {
+    expect(named('dns')).toMatchObject({ startsAt: 5, expect: [{ alert: 'TargetDown', deadline: 20 }] });
+    expect(named('from zero').startsAt).toBeUndefined();
+    expect(named('from zero').expect).toEqual([{ alert: 'TargetDown', within: '15m', deadline: 15 }]);
+    expect(named('node_exporter stopped').startsAt).toBeUndefined();
   });
 });
 

@@ -51,7 +51,9 @@ describe('o11y drill', () => {
     // Factor 40, not 60: the contracts' deadlines keep a few seconds of margin on a busy CI machine.
     const run = o11y(['drill', 'stacks/chaos.ts', '--factor', '40']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/checkout-pod-failure \(PodChaos\) {2}\[chaos: simulated .*\]/);
+    // Times count from the experiment's start where there is one (after the simulation's healthy 10m), as `within` does.
+    expect(run.stdout).toMatch(/checkout-pod-failure \(PodChaos\) {2}\[chaos: simulated [^\]]*\] {2}\(times from the experiment's start, 15s \(~10m\) in\)/);
+    expect(run.stdout).toMatch(/Watchdog heartbeat {2}\[built-in: the always-firing alert\] {2}\(times from time zero\)/);
     expect(run.stdout).toMatch(/KubeDeploymentReplicasMismatch +\d+(\.\d)?s \(~\d+m\) +incident-tool [\d.]+s .* PASS/);
     expect(run.stdout).toMatch(/WebLatencyHigh +\d+(\.\d)?s .* PASS/);
     expect(run.stdout).toMatch(/checkout retries pile up while DNS fails {2}\[stack: plays chaos schedule checkout-dns-errors\]/);
