@@ -1,10 +1,10 @@
 // `o11y test`: the user's rule unit tests, run with the real promtool.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { TOOLS } from '../src/core/tools';
 import { testWithTool } from './tools';
+import { tempFolder } from './helpers';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'build', 'src', 'cli', 'main.js');
@@ -15,7 +15,7 @@ function o11y(args: string[], env: Record<string, string> = {}) {
 }
 
 function stackWithTests(expectFiringAt20m: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-test-cmd-'));
+  const dir = tempFolder('o11y-test-cmd-');
   const file = path.join(dir, 'orders.ts');
   fs.writeFileSync(file, `import { defineStack, ruleGroup, alertingRule } from 'cdk8s-o11y';
 export default defineStack({
@@ -74,7 +74,7 @@ describe('o11y test', () => {
   });
 
   test('without promtool built it says how to build it, whatever promtool PATH has', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-no-tools-'));
+    const empty = tempFolder('o11y-no-tools-');
     const run = o11y(['test', stackWithTests("{ job: 'shop' }")], { O11Y_TOOLS_DIR: empty });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`promtool: ${TOOLS.promtool.version} (the version the stack deploys) is not installed in ${empty}`);

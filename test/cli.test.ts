@@ -2,10 +2,10 @@
 import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { loadStackFile } from '../src/load/stack-file';
 import { renderStack } from '../src/synth/pipeline';
+import { tempFolder } from './helpers';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'build', 'src', 'cli', 'main.js');
@@ -20,7 +20,7 @@ function o11y(args: string[], options: { cwd?: string; env?: Record<string, stri
 }
 
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-cli-'));
+  return tempFolder('o11y-cli-');
 }
 
 /** path -> sha256 of every file below `dir`. */

@@ -1,4 +1,7 @@
 import { defineStack, type ObservabilityStack, type StackValues } from '../src';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { renderStack, type Manifest, type RenderedObject, type RenderedStack } from '../src/synth/pipeline';
 
 /** GIVEN stack values WHEN rendered THEN the model: every object with its component. */
@@ -45,4 +48,25 @@ export interface PodTemplate {
 
 export function podTemplate(manifest: Manifest): PodTemplate {
   return at(manifest, 'spec.template') as PodTemplate;
+}
+
+/** Temporary folders of the test file that imports this, removed once its tests are done. */
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders.splice(0)) {
+    try {
+      // Some tests make folders read-only on purpose: writable again, so that they can go.
+      fs.chmodSync(dir, 0o700);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A folder a test locked for good stays; the system's tmp cleanup takes it.
+    }
+  }
+});
+
+/** A new folder under the system's temporary folder, removed after the test file. */
+export function tempFolder(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
 }

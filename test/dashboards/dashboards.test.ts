@@ -1,18 +1,17 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { allPanels } from '../../src/dashboards/model';
 import { stackFiles } from '../../src/synth/layout';
 import { describeWithSharedCrds } from '../crd-schemas';
-import { at, find, render, renderError } from '../helpers';
+import { at, find, render, renderError, tempFolder } from '../helpers';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'dashboards', 'export.json');
 const stack = render();
 const dashboards = stack.dashboards;
 
 function tempFile(name: string, content: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-dash-')), name);
+  const file = path.join(tempFolder('o11y-dash-'), name);
   fs.writeFileSync(file, content);
   return file;
 }

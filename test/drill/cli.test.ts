@@ -2,18 +2,18 @@
 // rule fails with a readable report, Ctrl-C stops everything, and missing binaries say how to install them.
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_IMAGES } from '../../src/core/images';
 import { TOOLS } from '../../src/core/tools';
 import { drillTest } from '../tools';
+import { tempFolder } from '../helpers';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(REPO, 'build/src/cli/main.js');
 const o11y = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env });
 
 function stackVariant(name: string, edit: (source: string) => string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-stack-')), `${name}.ts`);
+  const file = path.join(tempFolder('o11y-drill-stack-'), `${name}.ts`);
   fs.writeFileSync(file, edit(fs.readFileSync(path.join(REPO, 'stacks/chaos.ts'), 'utf8')));
   return file;
 }
@@ -86,7 +86,7 @@ describe('o11y drill', () => {
 
   for (const [signal, exitCode, name] of [['SIGINT', 130, 'Ctrl-C'], ['SIGTERM', 143, 'SIGTERM']] as const) {
     drillTest(`${name} stops every process it started and exits ${exitCode}`, async () => {
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-drill-sigint-'));
+      const tmp = tempFolder('o11y-drill-sigint-');
       const child = spawn(process.execPath, [MAIN, 'drill', 'stacks/default.ts'], { cwd: REPO, env: { ...process.env, TMPDIR: tmp } });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
@@ -111,7 +111,7 @@ describe('o11y drill', () => {
   });
 
   test('without the tools built it names each one, its version and the install command, with nothing started', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-no-tools-'));
+    const empty = tempFolder('o11y-no-tools-');
     const run = o11y(['drill', 'stacks/default.ts'], { ...process.env, O11Y_TOOLS_DIR: empty });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`alertmanager: ${TOOLS.alertmanager.version} (the version the stack deploys) is not installed in ${empty}`);

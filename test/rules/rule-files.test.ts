@@ -1,13 +1,13 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { at, find, render, renderError } from '../helpers';
+import { tempFolder } from '../helpers';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'rules');
 const REPO = path.resolve(__dirname, '..', '..');
 
 function ruleFile(content: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-rules-')), 'rules.yaml');
+  const file = path.join(tempFolder('o11y-rules-'), 'rules.yaml');
   fs.writeFileSync(file, content);
   return file;
 }

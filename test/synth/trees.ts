@@ -1,11 +1,11 @@
 // Helpers of the writer tests: synthetic stacks (no renderer needed), foreign files, and snapshots of folders.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { GENERATED_MARKER, type OutputFile } from '../../src/synth/layout';
+import { tempFolder } from '../helpers';
 
 export function tempDir(prefix = 'o11y-writer-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempFolder(prefix);
 }
 
 export interface FileSetOptions {

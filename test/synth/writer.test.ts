@@ -1,12 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { stackFiles } from '../../src/synth/layout';
 import { writeStack } from '../../src/synth/writer';
-import { render } from '../helpers';
+import { render, tempFolder } from '../helpers';
 
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'o11y-writer-'));
+  return tempFolder('o11y-writer-');
 }
 
 describe('writer', () => {
