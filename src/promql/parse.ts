@@ -44,16 +44,18 @@ export interface ParsedExpression {
   readonly resultLabels: LabelSet | undefined;
 }
 
-function children(node: SyntaxNode): SyntaxNode[] {
+/** The direct children of a syntax-tree node. */
+export function children(node: SyntaxNode): SyntaxNode[] {
   const result: SyntaxNode[] = [];
   for (let child = node.firstChild; child; child = child.nextSibling) result.push(child);
   return result;
 }
 
-function unquote(text: string): string {
+/** A PromQL string literal's value: backquoted raw, or double or single quoted with escapes. */
+export function unquote(text: string): string {
   if (text.startsWith('`')) return text.slice(1, -1);
   try {
-    return JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replace(/"/g, '\\"')}"` : text) as string;
+    return JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"` : text) as string;
   } catch {
     return text.slice(1, -1);
   }

@@ -8,6 +8,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { durationSeconds } from '../core/durations';
 import { expandSeries, parseSeries } from '../promql/series';
+import { children, unquote } from '../promql/parse';
 import type { SeriesInput } from '../rules/types';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
@@ -49,21 +50,6 @@ interface Matcher {
   readonly op: string;
   readonly value: string;
   readonly regex?: RegExp;
-}
-
-function children(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) out.push(child);
-  return out;
-}
-
-function unquote(text: string): string {
-  if (text.startsWith('`')) return text.slice(1, -1);
-  try {
-    return JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"` : text) as string;
-  } catch {
-    return text.slice(1, -1);
-  }
 }
 
 /** The labels of a series as the simulations write them: `{a="b", c="d"}`. */
