@@ -32,7 +32,8 @@ export default defineStack(
     alertmanager: { storage: { size: '5Gi' }, externalUrl: 'https://alertmanager.example.com/' },
     grafana: {
       rootUrl: 'https://grafana.example.com/',
-      dashboardNamespaces: 'all',
+      // The shop team ships dashboards as labeled ConfigMaps in its own namespace (a Role there, nowhere else).
+      dashboardNamespaces: ['shop'],
       ingressNamespaces: ['ingress-nginx'],
       dashboardFiles: ['../dashboards/checkout.json'],
       dashboardFolder: 'Shop',

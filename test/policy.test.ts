@@ -7,7 +7,7 @@ import { at, podTemplate, render, type PodTemplate } from './helpers';
 
 const stacks: RenderedStack[] = [
   ...defaultStackFiles(path.resolve(__dirname, '..', 'stacks')).map((f) => renderStack(loadStackFile(f))),
-  render({ name: 'all-options', grafana: { replicas: 2, dashboardNamespaces: 'all' }, prometheusOperator: { watchNamespaces: ['x'] } }),
+  render({ name: 'all-options', grafana: { replicas: 2, dashboardNamespaces: 'all', allowDashboardsFromAllNamespaces: true }, prometheusOperator: { watchNamespaces: ['x'] } }),
 ];
 const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];
 /** k8s-sidecar has no health endpoint; Grafana's own probes cover the pod. */
@@ -113,14 +113,20 @@ describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack
     for (const name of used) expect(accounts).toContain(name);
   });
 
-  test('namespaced objects sit in the stack namespace; cluster-scoped ones have none', () => {
+  test('namespaced objects sit in the stack namespace (node-exporter\'s in its own); cluster-scoped ones have none', () => {
     const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
-    const namespace = (at(stack.objects.find((o) => o.manifest.kind === 'Namespace')!.manifest, 'metadata.name')) as string;
+    const stackNamespace = stack.model.values.common.namespace;
     // Extra objects go where the user says; team routing and chaos schedules live in the namespaces they concern.
-    for (const { manifest } of stack.objects.filter((o) => o.component !== 'extra' && !['AlertmanagerConfig', 'Schedule'].includes(o.manifest.kind))) {
-      const m = manifest as Manifest;
+    for (const o of stack.objects.filter((o) => o.component !== 'extra' && !['AlertmanagerConfig', 'Schedule'].includes(o.manifest.kind))) {
+      const m = o.manifest as Manifest;
       // Kelemetry 0.2.7 reads one ConfigMap of `default`, by a name its source fixes: its Role and binding live there.
-      const elsewhere = ['Role', 'RoleBinding'].includes(m.kind) && m.metadata.name === 'kelemetry-filter-config' ? 'default' : undefined;
+      // Grafana's dashboard sidecar reads ConfigMaps of the namespaces grafana.dashboardNamespaces names, by a Role in each.
+      const dashboards = /^grafana-dashboards-(.+)$/.exec(m.metadata.name)?.[1];
+      const elsewhere = !['Role', 'RoleBinding'].includes(m.kind) ? undefined : m.metadata.name === 'kelemetry-filter-config' ? 'default' : dashboards;
+      // node-exporter needs Pod Security `privileged`, which only its own namespace allows; its rules and dashboards
+      // go where Prometheus and Grafana read them.
+      const delivered = m.kind === 'PrometheusRule' || m.kind === 'GrafanaDashboard' || m.metadata.name.startsWith('grafana-dashboard-');
+      const namespace = o.component === 'node-exporter' && !delivered ? `${stackNamespace}-node` : stackNamespace;
       expect([m.kind, m.metadata.name, m.metadata.namespace]).toEqual([m.kind, m.metadata.name, clusterScoped.has(m.kind) ? undefined : elsewhere ?? namespace]);
     }
   });

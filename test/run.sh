@@ -9,7 +9,7 @@ npm ci --no-audit --no-fund   # also builds build/ (the `prepare` script)
 # ~/.cache/cdk8s-o11y/tools (a second run builds nothing). If they cannot be built, the tests that need them say so:
 # skipped on a developer's machine, failed under CI=true.
 # Prometheus, Alertmanager and node_exporter first: most tests run them.
-node build/src/cli/main.js tools install promtool prometheus amtool alertmanager node_exporter \
+node build/src/cli/main.js tools install promtool prometheus amtool alertmanager node_exporter kube-rbac-proxy \
   || echo "test/run.sh: the tools could not be built (see above)" >&2
 # The Collector and Jaeger, the two longest builds, only their own tests run: built meanwhile, at the lowest CPU
 # priority, while the drills (which mostly wait) run.

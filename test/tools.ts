@@ -16,9 +16,9 @@ export function testWithTool(tools: ToolName | ToolName[], title: string, body: 
   else test.skip(`SKIPPED (${missing.join(', ')} not installed): ${title}`, body);
 }
 
-/** A test that runs a drill: real prometheus, prometheus-alertmanager and prometheus-node-exporter. */
+/** A test that runs a drill: real Prometheus, Alertmanager, node_exporter and the kube-rbac-proxy in front of it. */
 export function drillTest(title: string, body: jest.ProvidesCallback, timeoutMs?: number): void {
-  testWithTool(['prometheus', 'alertmanager', 'node_exporter'], title, body, timeoutMs);
+  testWithTool(['prometheus', 'alertmanager', 'node_exporter', 'kube-rbac-proxy'], title, body, timeoutMs);
 }
 
 export interface ToolRun {

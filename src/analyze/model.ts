@@ -5,17 +5,20 @@ import type { Diagnostic } from '../core/diagnostic';
 import type { StackModel } from '../model/stack-model';
 import { analyzeChaosContracts } from './chaos';
 import { analyzeDashboards } from './dashboards';
+import { analyzeDashboardSidecar } from './dashboard-sidecar';
 import { analyzePolicy } from './policy';
+import { analyzeNetworkFlows } from './network-flows';
 import { analyzeRules } from './rules';
 import { alertProfiles, analyzeRouting, type RoutingInput } from './routing';
 import { analyzeSchemas } from './schemas';
 import { prerequisitesReport } from './prerequisites';
+import { securityReport } from './security-report';
 import { analyzeControlPlaneTracing } from './control-plane-tracing';
 import { checkCollectorConfig } from '../otel/config';
 import { prometheusSizing } from '../components/prometheus-sizing';
 
 export interface AnalysisOptions {
-  /** Unknown metric names are errors, not warnings. @default false */
+  /** Unknown metric names are errors, not warnings, and images without a digest are warnings. @default false */
   readonly strict?: boolean;
 }
 
@@ -46,9 +49,13 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
     ...model.unreadable,
     // Every object, whatever wrote it: Kubernetes' own schemas, the CRDs the stack ships, and the secure defaults.
     ...analyzeSchemas(model.objects),
-    ...analyzePolicy(model.objects, { readAllOfGroups: model.customResources.filter((r) => r.kind === '*').map((r) => r.group) }),
+    ...analyzePolicy(model.objects, { readAllOfGroups: model.customResources.filter((r) => r.kind === '*').map((r) => r.group), requireDigests: strict }),
+    // Every flow the stack needs (scrapes, alerts, receivers, DNS, the API server), against the written NetworkPolicies.
+    ...analyzeNetworkFlows(model).diagnostics,
     ...analyzeRules(model.rules, { knownMetrics: model.metrics, scrapeInterval: prometheus.scrapeInterval, evaluationInterval: prometheus.evaluationInterval, strict }),
     ...analyzeDashboards(model.dashboards, model.metrics, strict),
+    // The sidecar as written (after patches): every namespace is a warning, a dashboard key ending .url an error.
+    ...analyzeDashboardSidecar(model.objects, { allowUrls: model.values.grafana.allowDashboardUrls }),
     // The Collector's configuration as written (after patches): the same checks as when it was built.
     ...(model.collector ? checkCollectorConfig(model.collector.config, model.collector.where) : []).map((p): Diagnostic => ({
       severity: 'error', code: 'otel/config', where: p.field, message: p.message, fix: p.fix,
@@ -78,10 +85,11 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
   const prerequisites = prerequisitesReport(model.objects, model.prometheus && sizingNote(model), model.collector?.config);
   const tracing = analyzeControlPlaneTracing(model);
   diagnostics.push(...tracing.diagnostics);
-  const tracingReports = tracing.report ? [tracing.report] : [];
-  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites, ...tracingReports] };
+  // Security last: the review reads best once the reader knows what the stack runs.
+  const laterReports = [...(tracing.report ? [tracing.report] : []), securityReport(model.objects)];
+  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites, ...laterReports] };
   const analysis = analyzeRouting(routing, alertProfiles(model.rules, prometheus.alertLabels), model.alerting.namespace);
-  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report, ...tracingReports] };
+  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report, ...laterReports] };
 }
 
 /** What the default memory, volume and retention size assume: the reviewer compares it with the real cluster. */

@@ -9,6 +9,8 @@
 //   policy/privilege-escalation   every container: allowPrivilegeEscalation: false
 //   policy/privileged             no container is privileged
 //   policy/capabilities           every container drops ALL capabilities and adds none
+//   policy/pod-security-level     every pod meets the Pod Security level (pod-security.ts) that its namespace
+//                                 enforces, when the stack defines that namespace
 //   policy/no-requests            every container requests CPU and memory
 //   policy/no-memory-limit        every container has a memory limit
 //   policy/image-not-pinned       every image has a tag (not latest) or a digest
@@ -29,6 +31,8 @@ import type { KubernetesObject } from '../core/primitives';
 import { isSecretKey } from '../core/redact';
 import type { ModelObject as RenderedObject } from '../model/stack-model';
 import { objectName } from './object-name';
+import { namespaceLevels, podSecurityLevel, podSecurityViolations, type NamespacePodSecurity, type PodSecurityFinding, type PodToCheck } from './pod-security';
+import { selects, type LabelSelector } from './label-selector';
 
 export interface PolicyException {
   readonly code: string;
@@ -79,7 +83,7 @@ interface PodSpec {
 }
 
 /** Pods a manifest makes: a workload's template, a Pod, or what the operator makes of a Prometheus or Alertmanager. */
-interface PodSource {
+export interface PodSource {
   readonly manifest: KubernetesObject;
   readonly where: string;
   readonly namespace: string | undefined;
@@ -129,7 +133,7 @@ const OPERATOR_CRS: Record<string, { containers: string[]; labels: (name: string
   },
 };
 
-function podSources(objects: readonly RenderedObject[]): PodSource[] {
+export function podSources(objects: readonly RenderedObject[]): PodSource[] {
   const sources: PodSource[] = [];
   for (const { manifest } of objects) {
     const base = { manifest, where: objectName(manifest), namespace: manifest.metadata?.namespace };
@@ -168,25 +172,8 @@ function podSources(objects: readonly RenderedObject[]): PodSource[] {
   return sources;
 }
 
-interface LabelSelector {
-  matchLabels?: Labels;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-
-/** Kubernetes label selector semantics; an empty selector selects everything. */
-export function selects(selector: LabelSelector | undefined, labels: Labels): boolean {
-  if (!selector) return false;
-  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return byLabels && (selector.matchExpressions ?? []).every((e) => {
-    switch (e.operator) {
-      case 'In': return e.key in labels && (e.values ?? []).includes(labels[e.key]);
-      case 'NotIn': return !(e.key in labels) || !(e.values ?? []).includes(labels[e.key]);
-      case 'Exists': return e.key in labels;
-      case 'DoesNotExist': return !(e.key in labels);
-      default: return false;
-    }
-  });
-}
+// Moved to label-selector.ts (the network policy evaluator uses it too); re-exported for existing callers.
+export { selects };
 
 /** An image is pinned by a digest, or by a tag other than latest. */
 function pinned(image: string): boolean {
@@ -204,6 +191,8 @@ export interface PolicyOptions {
    * that only lists, gets and watches `*` resources of exactly these groups is what was asked, not a mistake.
    */
   readonly readAllOfGroups?: readonly string[];
+  /** Images must be pinned by digest, not only by tag (`o11y synth --strict`): each without one is a warning. */
+  readonly requireDigests?: boolean;
 }
 
 export function analyzePolicy(objects: readonly RenderedObject[], options: PolicyOptions = {}): Diagnostic[] {
@@ -218,8 +207,11 @@ export function analyzePolicy(objects: readonly RenderedObject[], options: Polic
   const budgets = ofKind('PodDisruptionBudget');
   const accounts = new Set(ofKind('ServiceAccount').map((s) => `${s.metadata.namespace ?? ''}/${s.metadata.name}`));
 
+  const namespaces = namespaceLevels(manifests);
+
   for (const pod of pods) {
     checkPodSecurity(pod, report);
+    checkPodSecurityLevel(pod, namespaces, report);
     const containers = [
       ...(pod.spec.initContainers ?? []).map((c, i) => ({ c, path: `${pod.specPath}/initContainers/${i}`, init: true })),
       ...(pod.spec.containers ?? []).map((c, i) => ({ c, path: `${pod.specPath}/containers/${i}`, init: false })),
@@ -246,6 +238,7 @@ export function analyzePolicy(objects: readonly RenderedObject[], options: Polic
     }
   }
 
+  if (options.requireDigests) checkDigests(pods, report);
   checkRbac(manifests, report, options.readAllOfGroups ?? []);
   for (const m of manifests) checkCredentials(m, report);
   return diagnostics;
@@ -269,6 +262,80 @@ function checkPodSecurity(pod: PodSource, report: Report): void {
     report('error', 'policy/seccomp', pod.where, `pods run without a seccomp profile (${sc.seccompProfile?.type ?? 'none set'})`,
       `set ${scPath}/seccompProfile: {type: RuntimeDefault}`);
   }
+}
+
+/** The pod the admission controller sees for a pod source, and where the manifest writes each of its fields. */
+export interface AdmittedPod {
+  readonly pod: PodToCheck;
+  /** The manifest's JSON pointer of a finding; for a field the operator writes itself, how to set it. */
+  readonly locate: (finding: PodSecurityFinding) => string;
+}
+
+/** What prometheus-operator sets on every container it makes. */
+const OPERATOR_CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+
+/** A containers entry patches the operator's container as a strategic merge does: objects merge, lists replace. */
+function mergedPatch(base: unknown, patch: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(base) || !isObject(patch)) return patch === undefined ? base : patch;
+  return Object.fromEntries([...new Set([...Object.keys(base), ...Object.keys(patch)])].map((k) => [k, mergedPatch(base[k], patch[k])]));
+}
+
+export function admittedPod(source: PodSource): AdmittedPod {
+  const { manifest, specPath } = source;
+  const at = (pointer: string) => get(manifest, ...pointer.split('/').slice(1));
+  if (source.operatorContainers.size === 0) {
+    const metadataPath = specPath.replace(/\/spec$/, '/metadata');
+    return {
+      pod: { spec: at(specPath), annotations: labelsOf(get(at(metadataPath), 'annotations')) },
+      locate: (f) => `${f.in === 'metadata' ? metadataPath : specPath}${f.pointer}`,
+    };
+  }
+  // A Prometheus or Alertmanager: the pod is the operator's. Its containers (init- ones are init containers; the
+  // Thanos sidecar only with spec.thanos) come first as the CR's entries patch them, so that the index of a CR
+  // entry is its index in the pod; the operator's containers no entry patches follow.
+  const spec = record(manifest.spec);
+  const own = [...source.operatorContainers].filter((n) => n !== 'thanos-sidecar' || spec.thanos !== undefined);
+  const containers = (field: 'containers' | 'initContainers') => {
+    const entries = Array.isArray(spec[field]) ? (spec[field] as unknown[]) : [];
+    const mine = own.filter((n) => n.startsWith('init-') === (field === 'initContainers'));
+    const patched = new Set(entries.map((e) => record(e).name));
+    return [
+      ...entries.map((e) => (mine.includes(String(record(e).name)) ? mergedPatch({ securityContext: OPERATOR_CONTAINER_SECURITY }, e) : e)),
+      ...mine.filter((n) => !patched.has(n)).map((name) => ({ name, securityContext: OPERATOR_CONTAINER_SECURITY })),
+    ];
+  };
+  const rendered = { securityContext: spec.securityContext, hostNetwork: spec.hostNetwork, hostUsers: spec.hostUsers, volumes: spec.volumes, containers: containers('containers'), initContainers: containers('initContainers') };
+  return {
+    pod: { spec: rendered, annotations: labelsOf(get(spec, 'podMetadata', 'annotations')) },
+    locate: (f) => {
+      if (f.in === 'metadata') return `/spec/podMetadata${f.pointer}`;
+      const m = /^\/(containers|initContainers)\/(\d+)(.*)$/.exec(f.pointer);
+      const entries = m && Array.isArray(spec[m[1]]) ? (spec[m[1]] as unknown[]).length : 0;
+      if (!m || Number(m[2]) < entries) return `/spec${f.pointer}`;
+      const name = String(record(rendered[m[1] as 'containers' | 'initContainers'][Number(m[2])]).name);
+      return `${m[3]} of the operator's container ${name} (a /spec/${m[1]} entry named ${name} sets it)`;
+    },
+  };
+}
+
+// Only a namespace the stack defines has a level that the objects say: a pod in any other namespace is admitted by
+// labels the cluster's administrators set (or the controller's cluster-wide defaults), so this rule does not check it.
+function checkPodSecurityLevel(source: PodSource, namespaces: ReadonlyMap<string, NamespacePodSecurity>, report: Report): void {
+  const namespace = namespaces.get(source.namespace ?? '');
+  if (!namespace || namespace.enforce === 'privileged') return;
+  const admitted = admittedPod(source);
+  const violations = podSecurityViolations(admitted.pod, namespace.enforce);
+  if (!violations.length) return;
+  const notes = [
+    ...namespace.invalid.filter((l) => l.includes('/enforce=')).map((l) => `its label ${l} is not a level, so the controller enforces restricted`),
+    ...(namespace.versions.enforce === 'latest' ? [] : [`checked against the latest standard, though the namespace pins ${namespace.versions.enforce}`]),
+  ];
+  report('error', 'policy/pod-security-level', source.where,
+    `${source.where} runs in namespace ${source.namespace}, which enforces Pod Security level ${namespace.enforce}${notes.length ? ` (${notes.join('; ')})` : ''}, ` +
+    `and the admission controller will reject its pods: ${violations.map((v) => `${v.title} (${v.check}) at ${admitted.locate(v)}: ${v.problem}`).join('; ')}`,
+    `${violations.map((v) => `${admitted.locate(v)} must be ${v.allowed}`).join('; ')}; ` +
+    `or run it in a namespace that enforces ${podSecurityLevel(admitted.pod)}, the strictest level it meets`);
 }
 
 function checkContainer(pod: PodSource, c: Container, path: string, init: boolean, report: Report): void {
@@ -337,6 +404,19 @@ function askedFor(rule: Record<string, unknown>, readAllOfGroups: readonly strin
   return list('resources').length === 1 && list('apiGroups').length > 0 && list('nonResourceURLs').length === 0 &&
     list('apiGroups').every((g) => typeof g === 'string' && g !== '*' && readAllOfGroups.includes(g)) &&
     list('verbs').every((v) => typeof v === 'string' && READ_VERBS.has(v));
+}
+
+/** Every image a pod runs (a CR's own image included), by where it is written. */
+function checkDigests(pods: readonly PodSource[], report: Report): void {
+  for (const pod of pods) {
+    const containers = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].map((c, i) => ({ image: c.image, where: `${pod.where} › container ${c.name || i}` }));
+    const own = pod.operatorContainers.size ? [{ image: get(pod.manifest, 'spec', 'image') as string | undefined, where: `${pod.where} › spec.image` }] : [];
+    for (const { image, where } of [...own, ...containers]) {
+      if (image === undefined || /@sha256:[0-9a-f]{64}$/.test(image)) continue;
+      report('warning', 'policy/image-digest', where, `image ${image} is pinned by tag only: a tag re-pushed in the registry changes what runs`,
+        'set common.images.<image>.digest (e.g. from `crane digest <image>`), or a digest in the image of your object');
+    }
+  }
 }
 
 function checkRbac(manifests: readonly KubernetesObject[], report: Report, readAllOfGroups: readonly string[]): void {

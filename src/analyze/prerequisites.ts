@@ -11,59 +11,140 @@ export interface SecretReference {
   readonly keys: string[];
   /** `Kind/name` of each object that reads it. */
   readonly usedBy: string[];
+  /** Who reads it and how, one entry per container and way (sorted). */
+  readonly consumers: SecretConsumer[];
+}
+
+/** One reader of a Secret: the object, the container when a pod's container reads it, and the field it goes through. */
+export interface SecretConsumer {
+  /** `Kind/name`, as in `usedBy`. */
+  readonly object: string;
+  /** The container that gets it (env, envFrom, a volume it mounts; the operator's main container for `spec.secrets`). */
+  readonly container?: string;
+  /** How: `env GF_SECURITY_ADMIN_PASSWORD`, `envFrom`, `volume certs at /etc/certs`, a field (`spec.remoteWrite[0].basicAuth.password`). */
+  readonly via: string;
+  /** The key read this way; undefined when the whole Secret is. */
+  readonly key?: string;
+}
+
+/** `Deployment/grafana, container grafana: env GF_SECURITY_ADMIN_USER (key admin-user)`; `quote` marks names up (Markdown). */
+export function describeConsumer(c: SecretConsumer, quote: (text: string) => string = (t) => t): string {
+  return `${c.object}${c.container ? `, container ${quote(c.container)}` : ''}: ${c.via}${c.key !== undefined ? ` (key ${quote(c.key)})` : ''}`;
 }
 
 type Json = unknown;
+type Path = ReadonlyArray<string | number>;
 
 /** Files that Prometheus and Alertmanager read from Secrets the operator mounts (`spec.secrets`). */
 const MOUNTED_SECRET_FILE = /\/etc\/(?:prometheus|alertmanager)\/secrets\/([a-z0-9][a-z0-9.-]*)\/([A-Za-z0-9._-]+)/g;
 
 /** Every Secret the objects read and the stack does not write itself, sorted by namespace and name. */
 export function referencedSecrets(objects: readonly ModelObject[]): SecretReference[] {
-  const found = new Map<string, { namespace: string; name: string; keys: Set<string>; usedBy: Set<string> }>();
+  const found = new Map<string, { namespace: string; name: string; keys: Set<string>; usedBy: Set<string>; consumers: Map<string, SecretConsumer> }>();
   const written = new Set(objects.filter((o) => o.manifest.kind === 'Secret').map((o) => `${o.manifest.metadata.namespace ?? 'default'}/${o.manifest.metadata.name}`));
   for (const { manifest } of objects) {
     const namespace = manifest.metadata.namespace ?? 'default';
     const user = `${manifest.kind}/${manifest.metadata.name}`;
-    const add = (name: string, key?: string) => {
+    const add = (name: string, key: string | undefined, readers: ReadonlyArray<Omit<SecretConsumer, 'object' | 'key'>>) => {
       const id = `${namespace}/${name}`;
-      const entry = found.get(id) ?? { namespace, name, keys: new Set<string>(), usedBy: new Set<string>() };
+      const entry = found.get(id) ?? { namespace, name, keys: new Set<string>(), usedBy: new Set<string>(), consumers: new Map<string, SecretConsumer>() };
       if (key !== undefined) entry.keys.add(key);
       entry.usedBy.add(user);
+      for (const r of readers) {
+        const consumer: SecretConsumer = { object: user, ...r, ...(key !== undefined ? { key } : {}) };
+        entry.consumers.set(describeConsumer(consumer), consumer);
+      }
       found.set(id, entry);
     };
-    walk(manifest, undefined, (node, parentKey) => {
+    walk(manifest, [], (node, path) => {
+      const parentKey = [...path].reverse().find((k): k is string => typeof k === 'string');
       if (typeof node === 'string') {
-        for (const m of node.matchAll(MOUNTED_SECRET_FILE)) add(m[1], m[2]);
+        for (const m of node.matchAll(MOUNTED_SECRET_FILE)) add(m[1], m[2], [{ ...inContainer(manifest, path), via: `${fieldPath(path)} reads ${m[0]}` }]);
         return;
       }
       if (!node || typeof node !== 'object' || Array.isArray(node)) return;
       const o = node as Record<string, Json>;
       // A key of a Secret (`secretKeyRef`, and the operator's SecretKeySelectors: credentials, password, apiKey ...);
       // ConfigMap keys have the same shape and are skipped.
-      if (manifest.kind !== 'Secret' && typeof o.name === 'string' && typeof o.key === 'string' && !/configMap/i.test(parentKey ?? '')) add(o.name, o.key);
-      // A Secret volume: its listed items, or all of it.
-      if (parentKey === 'secret' && typeof o.secretName === 'string') {
+      if (manifest.kind !== 'Secret' && typeof o.name === 'string' && typeof o.key === 'string' && !/configMap/i.test(parentKey ?? '')) add(o.name, o.key, [reader(manifest, path)]);
+      // A Secret volume (or a projected volume's Secret): its listed items, or all of it.
+      const volumeSecret = parentKey === 'secret' && typeof o.secretName === 'string' ? o.secretName
+        : parentKey === 'secret' && path.includes('projected') && typeof o.name === 'string' ? o.name : undefined;
+      if (volumeSecret !== undefined) {
         const items = Array.isArray(o.items) ? (o.items as Array<{ key?: string }>).flatMap((i) => (i.key ? [i.key] : [])) : [];
-        if (items.length) items.forEach((k) => add(o.secretName as string, k));
-        else add(o.secretName);
+        const readers = volumeReaders(manifest, path);
+        if (items.length) items.forEach((k) => add(volumeSecret, k, readers));
+        else add(volumeSecret, undefined, readers);
       }
-      if (parentKey === 'secretRef' && typeof o.name === 'string') add(o.name);
+      if (parentKey === 'secretRef' && typeof o.name === 'string') add(o.name, undefined, [reader(manifest, path)]);
     });
-    // The operator mounts these whole; the configuration says which files (keys) are read.
+    // The operator mounts these whole, into its main container; the configuration says which files (keys) are read.
     const specSecrets = (manifest.spec as { secrets?: unknown } | undefined)?.secrets;
-    if (/^(Prometheus|Alertmanager)$/.test(manifest.kind) && Array.isArray(specSecrets)) specSecrets.filter((s): s is string => typeof s === 'string').forEach((s) => add(s));
+    if (/^(Prometheus|Alertmanager)$/.test(manifest.kind) && Array.isArray(specSecrets)) {
+      const server = manifest.kind.toLowerCase();
+      specSecrets.filter((s): s is string => typeof s === 'string').forEach((s) => add(s, undefined, [{ container: server, via: `spec.secrets, at /etc/${server}/secrets/${s}/` }]));
+    }
   }
   return [...found.entries()]
     .filter(([id]) => !written.has(id))
-    .map(([, e]) => ({ namespace: e.namespace, name: e.name, keys: [...e.keys].sort(), usedBy: [...e.usedBy].sort() }))
+    .map(([, e]) => ({
+      namespace: e.namespace, name: e.name, keys: [...e.keys].sort(), usedBy: [...e.usedBy].sort(),
+      consumers: [...e.consumers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
+    }))
     .sort((a, b) => (a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1));
 }
 
-function walk(node: Json, parentKey: string | undefined, visit: (node: Json, parentKey: string | undefined) => void): void {
-  visit(node, parentKey);
-  if (Array.isArray(node)) node.forEach((n) => walk(n, parentKey, visit));
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k, visit);
+function walk(node: Json, path: Path, visit: (node: Json, path: Path) => void): void {
+  visit(node, path);
+  if (Array.isArray(node)) node.forEach((n, i) => walk(n, [...path, i], visit));
+  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k], visit);
+}
+
+const valueAt = (root: Json, path: Path): Json => path.reduce<Json>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string | number, Json>)[k] : undefined), root);
+
+/** `spec.remoteWrite[0].basicAuth.password`. */
+const fieldPath = (path: Path) => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('');
+
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/** The container a path lies in, if any. */
+function inContainer(manifest: Manifest, path: Path): { container?: string } {
+  const at = path.findIndex((k, i) => typeof k === 'string' && CONTAINER_LISTS.has(k) && typeof path[i + 1] === 'number');
+  if (at < 0) return {};
+  const name = (valueAt(manifest, path.slice(0, at + 2)) as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? { container: name } : {};
+}
+
+/** How the reference at `path` is read: a container's env or envFrom, or the field itself. */
+function reader(manifest: Manifest, path: Path): Omit<SecretConsumer, 'object' | 'key'> {
+  const container = inContainer(manifest, path);
+  const env = path.lastIndexOf('env');
+  if (container.container && env >= 0 && typeof path[env + 1] === 'number') {
+    const name = (valueAt(manifest, path.slice(0, env + 2)) as { name?: unknown } | undefined)?.name;
+    return { ...container, via: `env ${typeof name === 'string' ? name : '?'}` };
+  }
+  const envFrom = path.lastIndexOf('envFrom');
+  if (container.container && envFrom >= 0) {
+    const prefix = (valueAt(manifest, path.slice(0, envFrom + 2)) as { prefix?: unknown } | undefined)?.prefix;
+    return { ...container, via: `envFrom${typeof prefix === 'string' ? ` (prefix ${prefix})` : ''}` };
+  }
+  return { ...container, via: fieldPath(path) };
+}
+
+/** The containers that mount the volume at `path` (under a pod spec's `volumes`), with where they mount it. */
+function volumeReaders(manifest: Manifest, path: Path): Array<Omit<SecretConsumer, 'object' | 'key'>> {
+  const at = path.lastIndexOf('volumes');
+  if (at < 0 || typeof path[at + 1] !== 'number') return [{ via: fieldPath(path) }];
+  const podSpec = valueAt(manifest, path.slice(0, at)) as Record<string, Json> | undefined;
+  const volume = (valueAt(manifest, path.slice(0, at + 2)) as { name?: unknown } | undefined)?.name;
+  const mountsOf = (mounts: Json) => (Array.isArray(mounts) ? (mounts as Array<{ name?: unknown; mountPath?: unknown }>) : []).filter((m) => m.name === volume);
+  const readers = [...CONTAINER_LISTS].flatMap((list) => (Array.isArray(podSpec?.[list]) ? (podSpec[list] as Array<Record<string, Json>>) : []))
+    .flatMap((c) => mountsOf(c.volumeMounts).map((m) => ({ container: String(c.name), via: `volume ${String(volume)} at ${String(m.mountPath)}` })));
+  // A Prometheus or Alertmanager mounts its `spec.volumes` in its main container by `spec.volumeMounts`.
+  if (/^(Prometheus|Alertmanager)$/.test(manifest.kind) && at === 1) {
+    readers.push(...mountsOf(podSpec?.volumeMounts).map((m) => ({ container: manifest.kind.toLowerCase(), via: `volume ${String(volume)} at ${String(m.mountPath)}` })));
+  }
+  return readers.length ? readers : [{ via: `volume ${String(volume)}, which no container mounts` }];
 }
 
 /** What a label selector of the operator selects: `{}` all, nothing at all none. */
@@ -143,7 +224,11 @@ export function collectorLines(config: Partial<CollectorConfig> | undefined): st
 /** The SUMMARY.md section: what must exist before the pods start, and what the stack takes in. */
 export function prerequisitesReport(objects: readonly ModelObject[], sizingNote: string | undefined, collector?: Partial<CollectorConfig>): string {
   const secrets = referencedSecrets(objects);
-  const checklist = secrets.map((s) => `- [ ] Secret \`${s.namespace}/${s.name}\`, ${s.keys.length ? `keys ${s.keys.map((k) => `\`${k}\``).join(', ')}` : 'any keys (mounted whole)'} (read by ${s.usedBy.join(', ')})`);
+  const quote = (t: string) => `\`${t}\``;
+  const checklist = secrets.flatMap((s) => [
+    `- [ ] Secret \`${s.namespace}/${s.name}\`, ${s.keys.length ? `keys ${s.keys.map(quote).join(', ')}` : 'any keys (mounted whole)'} (read by ${s.usedBy.join(', ')})`,
+    ...s.consumers.map((c) => `  - ${describeConsumer(c, quote)}`),
+  ]);
   return [
     '## Before you deploy',
     '',

@@ -53,6 +53,8 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
       const model = modelOf(buildStack(loaded), loaded);
       throwOnErrors(model.name, analyzeModel(model));
       const plan = planDrill(model, factor, timeout * 1000);
+      // The stack's kube-rbac-proxy, where its node_exporter scenario scrapes through one.
+      if (plan.scenarios.some((s) => s.nodeExporter?.proxy)) requireTools('kube-rbac-proxy');
       if (!options.json) {
         console.log(`stack ${model.name}: ${plan.scenarios.length} scenarios, every duration divided by ${factor} (1m of rules passes in ${round(60 / factor)}s), on ${ranOn()}`);
         for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
@@ -62,7 +64,7 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
     }
   } catch (error) {
     if (!(error instanceof DrillAborted)) throw error;
-    console.error('o11y drill: interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped.');
+    console.error('o11y drill: interrupted; every Prometheus, Alertmanager, node_exporter and kube-rbac-proxy it started is stopped.');
     process.exitCode = exitCode;
     return;
   } finally {
@@ -99,7 +101,7 @@ function reportWriter(dir: string, stack: string, interval: string, factor: numb
 /** The software the drill ran, which is the software the stack deploys. */
 function ranOn(): string {
   const v = toolVersions();
-  return `Prometheus ${v.prometheus}, Alertmanager ${v.alertmanager}, node_exporter ${v.nodeExporter}`;
+  return `Prometheus ${v.prometheus}, Alertmanager ${v.alertmanager}, node_exporter ${v.nodeExporter}, kube-rbac-proxy ${v.kubeRbacProxy}`;
 }
 
 /** Seconds of the drill as the time they stand for at full scale, e.g. 10.2s at factor 60 -> `~10m`. */

@@ -1,4 +1,4 @@
-import { referencedSecrets } from '../analyze/prerequisites';
+import { describeConsumer, referencedSecrets } from '../analyze/prerequisites';
 import { renderStacks, stackFilesFor } from './stacks';
 
 /** Prints each stack with its components, how many objects each generates, and the Secrets it needs first. */
@@ -11,6 +11,9 @@ export function listCommand(args: string[]): void {
     for (const [component, count] of counts) console.log(`  ${component.padEnd(width)}  ${String(count).padStart(4)}`);
     const secrets = referencedSecrets(stack.objects);
     console.log(`  Secrets to create before deploying (${secrets.length})${secrets.length ? ':' : ': none'}`);
-    for (const s of secrets) console.log(`    ${s.namespace}/${s.name}  ${s.keys.length ? `keys: ${s.keys.join(', ')}` : 'mounted whole'}  (${s.usedBy.join(', ')})`);
+    for (const s of secrets) {
+      console.log(`    ${s.namespace}/${s.name}  ${s.keys.length ? `keys: ${s.keys.join(', ')}` : 'mounted whole'}  (${s.usedBy.join(', ')})`);
+      for (const c of s.consumers) console.log(`      ${describeConsumer(c)}`);
+    }
   }
 }

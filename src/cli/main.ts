@@ -57,7 +57,7 @@ export function main(argv: string[]): void {
     .description('write the manifests of each stack to <out>/<stack>/ (default: stacks/*.ts, else the built-in default stack)')
     .argument('[stacks...]', 'stack files (.ts)')
     .option('-o, --out <dir>', 'output folder', 'dist')
-    .option('--strict', 'treat unknown metric names as errors, not warnings')
+    .option('--strict', 'treat unknown metric names as errors, not warnings, and warn about images pinned by tag only (no digest)')
     .action((stacks: string[], options: { out: string; strict?: boolean }) => run(() => synthCommand(stacks, options)));
   program
     .command('list')

@@ -1,4 +1,4 @@
-// `o11y tools`: builds promtool, prometheus, amtool, alertmanager, node_exporter and the OpenTelemetry Collector at
+// `o11y tools`: builds promtool, prometheus, amtool, alertmanager, node_exporter, kube-rbac-proxy and the OpenTelemetry Collector at
 // the versions of the stack's default images, from the Go module proxy, into the tools cache (once per version).
 import { spawnSync, type SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';

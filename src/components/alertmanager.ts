@@ -7,6 +7,8 @@ import { checkReceivers, secretsOf } from '../alerting/receivers';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
+import { dnsEgress, internetEgress, urlDestination, urlEgress, type PeerAllowance, type ResolvedNetwork } from '../k8s/network';
+import { receiverDestinations } from '../alerting/destinations';
 import { plainResources } from '../k8s/pod';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection, type StorageValues } from './operator-managed';
@@ -71,6 +73,19 @@ export interface AlertmanagerValues {
    * @default "all"
    */
   readonly selectConfigs?: Selection;
+  /**
+   * Where receivers outside the cluster may be reached: ports, and the addresses (CIDRs) when known. A receiver at
+   * an IP address or an in-cluster Service is let through by its URL; one at a DNS name needs its port here (a
+   * NetworkPolicy cannot name hosts): an email smarthost on 587, say, is an error until 587 is listed.
+   * @default [{ "ports": [443] }] (HTTPS to any address outside `common.network.clusterCidrs`)
+   */
+  readonly egress?: AlertmanagerEgress[];
+}
+
+export interface AlertmanagerEgress {
+  readonly ports: number[];
+  /** @default any address outside the cluster */
+  readonly cidrs?: string[];
 }
 
 export const ALERTMANAGER_DEFAULTS = {
@@ -102,6 +117,7 @@ export const ALERTMANAGER_DEFAULTS = {
   teams: [] as TeamRouting[],
   teamMatcherStrategy: 'OnNamespace' as 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None',
   selectConfigs: 'all' as Selection,
+  egress: [{ ports: [443] }] as AlertmanagerEgress[],
 } satisfies AlertmanagerValues;
 
 /** AlertmanagerValues with every default filled in. */
@@ -110,6 +126,17 @@ export type ResolvedAlertmanagerValues = WithDefaults<AlertmanagerValues, typeof
 /** `expectations` are checked against the routing by the analyzers; the component does not read them. */
 export interface AlertmanagerProps extends ComponentProps, Omit<ResolvedAlertmanagerValues, 'enabled' | 'expectations'> {
   readonly image: Image;
+}
+
+/**
+ * Receivers at an IP address or an in-cluster Service by their URL; the rest (DNS names outside the cluster)
+ * through `egress`, which the flow analyzer checks them against.
+ */
+function receiverEgress(network: ResolvedNetwork, namespace: string, receivers: readonly Receiver[], egress: readonly AlertmanagerEgress[]): PeerAllowance[] {
+  const byUrl = receivers.flatMap(receiverDestinations)
+    .flatMap((d) => (urlDestination(d.address, namespace)?.kind === 'external' ? [] : urlEgress(network, d.address, namespace)));
+  const outside = egress.map((e) => (e.cidrs ? { cidrs: e.cidrs, ports: e.ports.map((port) => ({ port })) } : internetEgress(network, e.ports.map((port) => ({ port })))));
+  return [...new Map([...byUrl, ...outside].map((p) => [JSON.stringify(p), p])).values()];
 }
 
 /** Every receiver a route or its children name, depth first. */
@@ -201,12 +228,16 @@ export class Alertmanager extends Component {
       });
     }
     if (props.replicas > 1) podDisruptionBudget(this, meta, selector);
-    networkPolicy(this, meta, selector, [
-      { fromPods: [OPERATOR_POD_SELECTORS.prometheus, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9093 }] },
-      { fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] },
-      // Cluster gossip between the replicas.
-      { fromPods: [selector], ports: [{ port: 9094 }, { port: 9094, protocol: 'UDP' }] },
-    ]);
+    const gossip = { pods: [selector], ports: [{ port: 9094 }, { port: 9094, protocol: 'UDP' as const }] };
+    networkPolicy(this, meta, selector, {
+      ingress: [
+        { pods: [OPERATOR_POD_SELECTORS.prometheus, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9093 }] },
+        { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] },
+        gossip,
+      ],
+      // At synth: receivers added with addReceiver count too.
+      egress: () => [dnsEgress(this.network), gossip, ...receiverEgress(this.network, this.namespace, [...this.receiverList, ...props.teams.flatMap((t) => t.receivers)], props.egress)],
+    });
   }
 
   /**

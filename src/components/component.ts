@@ -7,9 +7,11 @@ import type { DashboardBuilder } from '../dashboards/house';
 import { RuleSet, type RuleSource } from '../rules/rule-set';
 import type { RuleGroupDefinition } from '../rules/types';
 import type { ImageRef, ResourceValues } from '../core/primitives';
+import { NETWORK_DEFAULTS, type ResolvedNetwork } from '../k8s/network';
+import type { ScrapeTlsValues } from '../k8s/rbac-proxy';
 
-/** An image with both parts known, as the stack resolves every image. */
-export type Image = Required<ImageRef>;
+/** An image with repository and tag known, as the stack resolves every image; a digest when the stack gives one. */
+export type Image = Required<Pick<ImageRef, 'repository' | 'tag'>> & Pick<ImageRef, 'digest'>;
 
 /** `true` and `false` of a defaults object read as boolean: a default is not the only value a prop may take. */
 type WidenBooleans<T> = T extends boolean ? boolean : T extends object ? { [K in keyof T]: WidenBooleans<T[K]> } : T;
@@ -25,6 +27,10 @@ export interface StackCommon {
   readonly instance: string;
   /** @default "IfNotPresent" */
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** What the stack knows of the cluster's network: every component's egress is built from it. @default NETWORK_DEFAULTS */
+  readonly network?: ResolvedNetwork;
+  /** How the exporters' proxies serve TLS. @default their self-signed certificates */
+  readonly scrapeTls?: ScrapeTlsValues;
 }
 
 /** What every component gets, besides its own values and the constructs it wires to. */
@@ -76,6 +82,9 @@ export abstract class Component extends Construct {
   protected readonly namespace: string;
   /** Name of the stack (the `app.kubernetes.io/instance` label). */
   protected readonly instance: string;
+  /** The cluster's network, as `common.network` describes it. */
+  protected readonly network: ResolvedNetwork;
+  protected readonly scrapeTls: ScrapeTlsValues;
   private readonly imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   private readonly ruleSet: RuleSet;
   private readonly dashboardSet: DashboardSet;
@@ -88,6 +97,8 @@ export abstract class Component extends Construct {
     this.namespace = props.common.namespace;
     this.instance = props.common.instance;
     this.imagePullPolicy = props.common.imagePullPolicy ?? 'IfNotPresent';
+    this.network = props.common.network ?? NETWORK_DEFAULTS;
+    this.scrapeTls = props.common.scrapeTls ?? {};
     this.ruleSet = props.rules ?? new RuleSet({ disable: [], overrides: {}, extraLabels: {} });
     this.dashboardSet = props.dashboards ?? new DashboardSet();
   }
@@ -157,7 +168,7 @@ export abstract class Component extends Construct {
   }
 
   protected image(ref: Image): string {
-    return `${ref.repository}:${ref.tag}`;
+    return `${ref.repository}:${ref.tag}${ref.digest ? `@${ref.digest}` : ''}`;
   }
 
   /** A container with the stack's pull policy, a locked-down security context and its resources. */
@@ -181,7 +192,7 @@ export abstract class Component extends Construct {
         nodeSelector: { 'kubernetes.io/os': 'linux' },
         ...props.spec,
         containers: props.containers,
-        ...(props.volumes ? { volumes: props.volumes } : {}),
+        ...(props.volumes?.length ? { volumes: props.volumes } : {}),
       },
     };
   }

@@ -10,6 +10,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
+import { apiServerEgress, dnsEgress, urlEgress } from '../k8s/network';
 import { clusterRoleFor, networkPolicy, service, serviceAccount, type ObjectMeta } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { OPERATOR_POD_SELECTORS } from '../k8s/names';
@@ -364,10 +365,18 @@ export class ControlPlaneTracing extends Component {
       },
     });
     monitor(kel, pods.kelemetry, ['metrics']);
-    networkPolicy(this, kel, pods.kelemetry, [
-      { fromCidrs: props.webhook.apiServerCidrs, ports: [{ port: PORTS.webhook }] },
-      { fromPods: [prometheus], ports: [{ port: PORTS.kelemetryMetrics }] },
-    ]);
+    networkPolicy(this, kel, pods.kelemetry, {
+      ingress: [
+        { cidrs: props.webhook.apiServerCidrs, ports: [{ port: PORTS.webhook }] },
+        { pods: [prometheus], ports: [{ port: PORTS.kelemetryMetrics }] },
+      ],
+      // It watches the API server, and sends spans to Jaeger's collector (or the OpenTelemetry Collector).
+      egress: [
+        dnsEgress(this.network),
+        apiServerEgress(this.network),
+        ...(props.viaCollector ? urlEgress(this.network, `http://${props.viaCollector.endpoint}`, this.namespace) : [{ pods: [pods.collector], ports: [{ port: PORTS.otlpGrpc }] }]),
+      ],
+    });
 
     // --- Jaeger remote storage: the one store, single replica (memory and Badger are single-process) ----------------
     const storage = meta(n.storage, 'trace-storage', props.images.jaegerRemoteStorage);
@@ -420,10 +429,14 @@ export class ControlPlaneTracing extends Component {
     });
     service(this, storage, pods.storage, [{ name: 'grpc', port: PORTS.storageGrpc }, { name: 'admin', port: PORTS.storageAdmin }]);
     monitor(storage, pods.storage, ['admin']);
-    networkPolicy(this, storage, pods.storage, [
-      { fromPods: [pods.collector, pods.query], ports: [{ port: PORTS.storageGrpc }] },
-      { fromPods: [prometheus], ports: [{ port: PORTS.storageAdmin }] },
-    ]);
+    networkPolicy(this, storage, pods.storage, {
+      ingress: [
+        { pods: [pods.collector, pods.query], ports: [{ port: PORTS.storageGrpc }] },
+        { pods: [prometheus], ports: [{ port: PORTS.storageAdmin }] },
+      ],
+      // It only answers.
+      egress: [],
+    });
 
     // --- Jaeger collector: OTLP in, the remote storage out ----------------------------------------------------------
     const collector = meta(n.collector, 'trace-collector', props.images.jaegerCollector);
@@ -463,12 +476,15 @@ export class ControlPlaneTracing extends Component {
     service(this, collector, pods.collector, [{ name: 'otlp-grpc', port: PORTS.otlpGrpc }, { name: 'otlp-http', port: PORTS.otlpHttp }, { name: 'admin', port: PORTS.collectorAdmin }]);
     monitor(collector, pods.collector, ['admin']);
     const senders = [...(props.viaCollector ? [] : [pods.kelemetry]), ...(props.collectorPods ? [props.collectorPods] : [])];
-    networkPolicy(this, collector, pods.collector, [
-      ...(senders.length || props.otlpFromNamespaces.length
-        ? [{ fromPods: senders, fromNamespaces: props.otlpFromNamespaces, ports: [{ port: PORTS.otlpGrpc }, { port: PORTS.otlpHttp }] }]
-        : []),
-      { fromPods: [prometheus], ports: [{ port: PORTS.collectorAdmin }] },
-    ]);
+    networkPolicy(this, collector, pods.collector, {
+      ingress: [
+        ...(senders.length || props.otlpFromNamespaces.length
+          ? [{ pods: senders, namespaces: props.otlpFromNamespaces, ports: [{ port: PORTS.otlpGrpc }, { port: PORTS.otlpHttp }] }]
+          : []),
+        { pods: [prometheus], ports: [{ port: PORTS.collectorAdmin }] },
+      ],
+      egress: [dnsEgress(this.network), { pods: [pods.storage], ports: [{ port: PORTS.storageGrpc }] }],
+    });
 
     // --- Jaeger query and the Kelemetry storage plugin it reads through, on the pod's loopback ----------------------
     const query = meta(n.query, 'trace-query', props.images.jaegerQuery);
@@ -520,10 +536,14 @@ export class ControlPlaneTracing extends Component {
     service(this, query, pods.query, [{ name: 'http', port: PORTS.ui }, { name: 'admin', port: PORTS.queryAdmin }, { name: 'plugin-metrics', port: PORTS.kelemetryMetrics }]);
     monitor(query, pods.query, ['admin', 'plugin-metrics']);
     const readers = props.grafanaPods ? [props.grafanaPods] : [];
-    networkPolicy(this, query, pods.query, [
-      ...(readers.length || props.uiNamespaces.length ? [{ fromPods: readers, fromNamespaces: props.uiNamespaces, ports: [{ port: PORTS.ui }] }] : []),
-      { fromPods: [prometheus], ports: [{ port: PORTS.queryAdmin }, { port: PORTS.kelemetryMetrics }] },
-    ]);
+    networkPolicy(this, query, pods.query, {
+      ingress: [
+        ...(readers.length || props.uiNamespaces.length ? [{ pods: readers, namespaces: props.uiNamespaces, ports: [{ port: PORTS.ui }] }] : []),
+        { pods: [prometheus], ports: [{ port: PORTS.queryAdmin }, { port: PORTS.kelemetryMetrics }] },
+      ],
+      // The storage plugin beside the UI reads the one store.
+      egress: [dnsEgress(this.network), { pods: [pods.storage], ports: [{ port: PORTS.storageGrpc }] }],
+    });
 
     // --- What the cluster administrator installs on the kube-apiserver's nodes --------------------------------------
     const base = webhookBaseUrl(props.webhook);

@@ -20,6 +20,13 @@ export interface KubeletMonitorValues {
   readonly cadvisor?: boolean;
   /** Scrape `/metrics/probes`. @default true */
   readonly probes?: boolean;
+  /**
+   * Check each kubelet's serving certificate against the cluster CA: for kubelets whose certificates the cluster CA
+   * signs (`serverTLSBootstrap: true`, the kubelet-serving CSRs approved). Otherwise kubelets serve self-signed
+   * certificates, which cannot be checked (as kube-prometheus, the default skips verification; SUMMARY.md says so).
+   * @default false
+   */
+  readonly verifyTls?: boolean;
 }
 
 export interface ServiceMonitorToggle {
@@ -57,7 +64,7 @@ export interface ControlPlaneValues {
 }
 
 export const CONTROL_PLANE_DEFAULTS = {
-  kubelet: { enabled: true, cadvisor: true, probes: true },
+  kubelet: { enabled: true, cadvisor: true, probes: true, verifyTls: false },
   apiserver: { enabled: true },
   coreDns: {
     enabled: true,
@@ -87,7 +94,13 @@ export interface ControlPlaneProps extends ComponentProps, ResolvedControlPlaneV
   readonly kubeStateMetrics?: KubeStateMetrics;
 }
 
-const KUBELET_TLS = { insecureSkipVerify: true };
+/** Where the kubelet and kubeadm's static control-plane pods serve metrics, on their nodes' addresses. */
+export const KUBELET_PORT = 10250;
+export const KUBE_SCHEDULER_PORT = 10259;
+export const KUBE_CONTROLLER_MANAGER_PORT = 10257;
+
+// kubeadm's scheduler and controller manager serve certificates they sign themselves: nothing to check them against.
+const SELF_SIGNED_TLS = { insecureSkipVerify: true };
 
 /**
  * ServiceMonitors for what the cluster runs itself: kubelet (and cAdvisor), the API server and CoreDNS,
@@ -125,7 +138,7 @@ export class ControlPlane extends Component {
         path,
         honorLabels: true,
         bearerTokenFile: SERVICE_ACCOUNT_TOKEN,
-        tlsConfig: KUBELET_TLS,
+        tlsConfig: v.kubelet.verifyTls ? { caFile: SERVICE_ACCOUNT_CA } : SELF_SIGNED_TLS,
         relabelings: [{ action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }],
         ...extra,
       });
@@ -192,7 +205,7 @@ export class ControlPlane extends Component {
           jobLabel: 'app.kubernetes.io/name',
           selector: { matchLabels: { 'app.kubernetes.io/name': name } },
           namespaceSelector: { matchNames: ['kube-system'] },
-          endpoints: [{ port: 'https-metrics', scheme: 'https', bearerTokenFile: SERVICE_ACCOUNT_TOKEN, tlsConfig: KUBELET_TLS }],
+          endpoints: [{ port: 'https-metrics', scheme: 'https', bearerTokenFile: SERVICE_ACCOUNT_TOKEN, tlsConfig: SELF_SIGNED_TLS }],
         },
       });
     }

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, roleFor, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
+import { apiServerEgress, dnsEgress, urlEgress, type PeerAllowance } from '../k8s/network';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { PROMETHEUS_DEFAULTS, type Prometheus } from './prometheus';
 import type { PrometheusOperator } from './prometheus-operator';
@@ -25,6 +26,9 @@ export interface GrafanaAdminSecret {
   readonly passwordKey?: string;
 }
 
+/** `stack`: the stack namespace only; `all`: every namespace. */
+export type DashboardNamespaceScope = 'stack' | 'all';
+
 export interface GrafanaValues {
   /** @default true */
   readonly enabled?: boolean;
@@ -41,11 +45,33 @@ export interface GrafanaValues {
    */
   readonly dashboardLabel?: Record<string, string>;
   /**
-   * Where the dashboard sidecar looks for ConfigMaps: the stack namespace only (a Role), or every namespace
-   * (a ClusterRole that can read ConfigMaps cluster-wide).
+   * Where the dashboard sidecar looks for ConfigMaps: the stack namespace only; the stack namespace and the namespaces
+   * named (a Role and RoleBinding in each, reading ConfigMaps there only; the namespaces must exist); or every namespace
+   * (`all`: a ClusterRole that reads every ConfigMap of the cluster, only with allowDashboardsFromAllNamespaces).
+   * Whoever may create a ConfigMap in one of these namespaces adds dashboards to Grafana.
    * @default "stack"
    */
-  readonly dashboardNamespaces?: 'stack' | 'all';
+  readonly dashboardNamespaces?: DashboardNamespaceScope | string[];
+  /**
+   * Lets `dashboardNamespaces: 'all'` through. Anyone who may create a labeled ConfigMap in any namespace then adds
+   * dashboards, and with a key ending `.url` makes the sidecar fetch that URL from Grafana's pod; SUMMARY.md warns.
+   * @default false
+   */
+  readonly allowDashboardsFromAllNamespaces?: boolean;
+  /**
+   * Lets dashboard ConfigMaps the stack writes hold keys ending `.url`: the sidecar replaces such a key by what it
+   * downloads from the URL it holds. k8s-sidecar has no setting to turn that off, so without this the stack refuses them.
+   * @default false
+   */
+  readonly allowDashboardUrls?: boolean;
+  /**
+   * Grafana's session cookie is sent over HTTPS only (`[security] cookie_secure`; SameSite is `strict` either way).
+   * Needs HTTPS in front of Grafana, e.g. an Ingress with TLS (and rootUrl its https:// address); `kubectl
+   * port-forward` to localhost still works, as Chrome and Firefox treat http://localhost as secure. Set false only
+   * to serve Grafana over plain http on another host name.
+   * @default true
+   */
+  readonly cookieSecure?: boolean;
   /** e.g. `https://grafana.example.com/` */
   readonly rootUrl?: string;
   /**
@@ -83,7 +109,10 @@ export const GRAFANA_DEFAULTS = {
   resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '200Mi' } },
   adminSecret: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
   dashboardLabel: { grafana_dashboard: '1' } as Record<string, string>,
-  dashboardNamespaces: 'stack' as 'stack' | 'all',
+  dashboardNamespaces: 'stack' as DashboardNamespaceScope | string[],
+  allowDashboardsFromAllNamespaces: false,
+  allowDashboardUrls: false,
+  cookieSecure: true,
   ingressNamespaces: [] as string[],
   thresholds: DEFAULT_GRAFANA_THRESHOLDS,
   dashboardFiles: [] as string[],
@@ -97,8 +126,10 @@ export type ResolvedGrafanaValues = WithDefaults<GrafanaValues, typeof GRAFANA_D
 
 /** The stack delivers dashboards (files and delivery method are its values), so the component does not read them. */
 type DeliveryValues = 'dashboardFiles' | 'dashboardFolder' | 'dashboardDelivery' | 'grafanaOperatorInstanceSelector';
+/** Permissions the values checks and the analyzers read; the component renders what it is given. */
+type Permissions = 'allowDashboardsFromAllNamespaces' | 'allowDashboardUrls';
 
-export interface GrafanaProps extends ComponentProps, Omit<ResolvedGrafanaValues, 'enabled' | DeliveryValues> {
+export interface GrafanaProps extends ComponentProps, Omit<ResolvedGrafanaValues, 'enabled' | DeliveryValues | Permissions> {
   readonly image: Image;
   /** The k8s-sidecar that loads dashboards from labeled ConfigMaps. */
   readonly sidecarImage: Image;
@@ -125,8 +156,12 @@ export interface GrafanaDatasource {
   readonly type: string;
   readonly url: string;
   readonly jsonData?: Record<string, unknown>;
+  /** The pods and port Grafana must reach for it. @default what its URL names (a Service's namespace, an address, a host outside the cluster) */
+  readonly reachedAt?: PeerAllowance;
 }
 const DASHBOARDS_DIR = '/tmp/dashboards';
+/** The container that loads dashboards: the analyzers read its environment from the written Deployment. */
+export const DASHBOARD_SIDECAR = 'dashboard-sidecar';
 
 function ini(sections: Record<string, Record<string, string | boolean>>): string {
   return Object.entries(sections)
@@ -150,23 +185,42 @@ export class Grafana extends Component {
     const [[labelKey, labelValue]] = Object.entries(v.dashboardLabel);
 
     serviceAccount(this, meta, true);
-    // The sidecar reads ConfigMaps: in the stack namespace only, unless dashboards may come from anywhere.
+    // The sidecar reads ConfigMaps in the stack namespace and each namespace named (a Role there, bound to its
+    // ServiceAccount), or everywhere when that was allowed. Named Roles carry their namespace in their name: dist/
+    // holds one file per kind and name.
     const configMapReader: k8s.PolicyRule[] = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }];
+    const namedNamespaces = Array.isArray(v.dashboardNamespaces) ? [...new Set(v.dashboardNamespaces)].filter((ns) => ns !== this.namespace) : [];
     if (v.dashboardNamespaces === 'all') clusterRoleFor(this, meta, configMapReader);
     else roleFor(this, meta, configMapReader);
+    for (const namespace of namedNamespaces) {
+      const readerMeta = { ...meta, name: `${name}-dashboards-${namespace}`, namespace };
+      new k8s.KubeRole(this, `Role-${readerMeta.name}`, { metadata: readerMeta, rules: configMapReader });
+      new k8s.KubeRoleBinding(this, `RoleBinding-${readerMeta.name}`, {
+        metadata: readerMeta,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: readerMeta.name },
+        subjects: [{ kind: 'ServiceAccount', name, namespace: this.namespace }],
+      });
+    }
 
     const configMap = (suffix: string, file: string, content: string) =>
       new k8s.KubeConfigMap(this, `ConfigMap-${name}-${suffix}`, {
         metadata: { ...meta, name: `${name}-${suffix}` },
         data: { [file]: content },
       });
+    // Nothing calls home: no usage reports, update or plugin-update checks, news feed, feedback links, plugin
+    // installs (the catalog, or the preinstalled apps Grafana downloads at start) or signing-key fetches from
+    // grafana.com; no snapshots published to snapshots.raintank.io; no dashboards shared without a login.
     configMap('config', 'grafana.ini', ini({
-      analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
+      analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
       'auth.anonymous': { enabled: false },
       log: { mode: 'console' },
+      news: { news_feed_enabled: false },
       paths: { data: '/var/lib/grafana', logs: '/var/lib/grafana/log', plugins: '/var/lib/grafana/plugins', provisioning: '/etc/grafana/provisioning' },
-      security: { disable_gravatar: true },
+      plugins: { plugin_admin_enabled: false, preinstall_disabled: true, public_key_retrieval_disabled: true },
+      public_dashboards: { enabled: false },
+      security: { disable_gravatar: true, cookie_secure: v.cookieSecure, cookie_samesite: 'strict' },
       ...(v.rootUrl ? { server: { root_url: v.rootUrl } } : {}),
+      snapshots: { external_enabled: false },
       users: { allow_sign_up: false },
     }));
     // Lazy: components built after Grafana add theirs with addDatasource().
@@ -232,8 +286,11 @@ export class Grafana extends Component {
                 { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
               ],
             }),
+            // k8s-sidecar (1.30.x) downloads the content of any key ending `.url` (resources.py, _get_file_data_and_name)
+            // and has no setting to turn that off: what the stack writes is checked for such keys (analyze/dashboard-sidecar.ts),
+            // and Grafana's egress policy limits where the pod can reach.
             this.container({
-              name: 'dashboard-sidecar',
+              name: DASHBOARD_SIDECAR,
               image: this.image(props.sidecarImage),
               env: [
                 { name: 'LABEL', value: labelKey },
@@ -241,7 +298,8 @@ export class Grafana extends Component {
                 { name: 'FOLDER', value: DASHBOARDS_DIR },
                 { name: 'FOLDER_ANNOTATION', value: FOLDER_ANNOTATION },
                 { name: 'RESOURCE', value: 'configmap' },
-                { name: 'NAMESPACE', value: v.dashboardNamespaces === 'all' ? 'ALL' : this.namespace },
+                // A comma-separated list, one watch per namespace (sidecar.py: `namespace.split(',')`, no spaces trimmed).
+                { name: 'NAMESPACE', value: v.dashboardNamespaces === 'all' ? 'ALL' : [this.namespace, ...namedNamespaces].join(',') },
               ],
               resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
               volumeMounts: [{ name: 'dashboards', mountPath: DASHBOARDS_DIR }],
@@ -265,10 +323,20 @@ export class Grafana extends Component {
       spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http' }] },
     });
     if (v.replicas > 1) podDisruptionBudget(this, meta, selector);
-    networkPolicy(this, meta, selector, [
-      { fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 3000 }] },
-      ...(v.ingressNamespaces.length ? [{ fromNamespaces: v.ingressNamespaces, ports: [{ port: 3000 }] }] : []),
-    ]);
+    networkPolicy(this, meta, selector, {
+      ingress: [
+        { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 3000 }] },
+        ...(v.ingressNamespaces.length ? [{ namespaces: v.ingressNamespaces, ports: [{ port: 3000 }] }] : []),
+      ],
+      // Its datasources, and the API server for the dashboard sidecar: nothing else (no plugin downloads, no
+      // `.url` dashboards from elsewhere).
+      egress: () => [
+        dnsEgress(this.network),
+        apiServerEgress(this.network),
+        { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 9090 }] },
+        ...this.datasources.flatMap((d) => (d.reachedAt ? [d.reachedAt] : urlEgress(this.network, d.url, this.namespace))),
+      ],
+    });
   }
 
   /** Another datasource for Grafana to query (e.g. Jaeger, from the control-plane tracing component). */

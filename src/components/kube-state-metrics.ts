@@ -1,8 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { ServiceMonitor } from '../k8s/monitoring';
+import { ServiceMonitor, type Endpoint } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
-import { httpProbe } from '../k8s/pod';
+import { apiServerEgress, dnsEgress } from '../k8s/network';
+import { httpsProbe } from '../k8s/pod';
+import { AUTH_REVIEW_RULES, proxiedEndpoint, proxyCertificate, rbacProxyContainer, rbacProxyVolumes } from '../k8s/rbac-proxy';
 import { customResourcePolicyRules, customResourceStateConfig, metricName, monitorResource } from '../ksm/config';
 import { monitorDashboard, monitorRules } from '../ksm/monitor';
 import type { CrStatusMonitor, CustomResourceState } from '../ksm/types';
@@ -81,6 +83,8 @@ export type ResolvedKubeStateMetricsValues = WithDefaults<KubeStateMetricsValues
 /** `allowWildcardResources` is a permission the values checks read; the component renders what it is given. */
 export interface KubeStateMetricsProps extends ComponentProps, Omit<ResolvedKubeStateMetricsValues, 'enabled' | 'allowWildcardResources'> {
   readonly image: Image;
+  /** kube-rbac-proxy, in front of both its ports. */
+  readonly rbacProxyImage: Image;
   /**
    * Chaos Mesh schedules whose experiments it also watches, so that their contracts can be proven in the cluster.
    * @default []
@@ -142,6 +146,9 @@ export function ksmPolicyRules(collectors: readonly KsmCollector[]): k8s.PolicyR
   return [...byGroup.keys()].sort().map((group) => ({ apiGroups: [group], resources: byGroup.get(group)!, verbs: ['list', 'watch'] }));
 }
 
+/** The ports its proxies serve (TLS) and the ports kube-state-metrics listens on, on 127.0.0.1 only. */
+export const KSM_PORTS = { main: 8443, self: 9443, upstreamMain: 8081, upstreamSelf: 8082 } as const;
+
 /** kube-state-metrics with read access to the collectors it runs, and nothing else. */
 export class KubeStateMetrics extends Component {
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
@@ -162,7 +169,12 @@ export class KubeStateMetrics extends Component {
     this.addDashboards('Custom Resources', v.crStatusMonitors.map(monitorDashboard));
 
     serviceAccount(this, meta, true);
-    clusterRoleFor(this, meta, [...ksmPolicyRules(collectors), ...customResourcePolicyRules(resources)]);
+    clusterRoleFor(this, meta, [...ksmPolicyRules(collectors), ...customResourcePolicyRules(resources), ...AUTH_REVIEW_RULES]);
+    // Both ports on 127.0.0.1 only, each served over TLS to Prometheus by a proxy; the health paths pass unauthenticated.
+    const certificate = proxyCertificate(this, this.scrapeTls, name, this.namespace, meta.labels);
+    const proxyImage = this.image(props.rbacProxyImage);
+    const mainProxy = { name: 'kube-rbac-proxy-main', image: proxyImage, portName: 'https-main', port: KSM_PORTS.main, upstreamPort: KSM_PORTS.upstreamMain, unauthenticatedPaths: ['/livez'], certificateSecret: certificate };
+    const selfProxy = { name: 'kube-rbac-proxy-self', image: proxyImage, portName: 'https-self', port: KSM_PORTS.self, upstreamPort: KSM_PORTS.upstreamSelf, unauthenticatedPaths: ['/readyz'], certificateSecret: certificate };
     if (resources.length) {
       new k8s.KubeConfigMap(this, `ConfigMap-${name}-custom-resources`, {
         metadata: { ...meta, name: `${name}-custom-resources` },
@@ -187,44 +199,51 @@ export class KubeStateMetrics extends Component {
               name,
               image: this.image(image),
               args: [
-                '--port=8080',
-                '--telemetry-port=8081',
+                '--host=127.0.0.1',
+                `--port=${KSM_PORTS.upstreamMain}`,
+                '--telemetry-host=127.0.0.1',
+                `--telemetry-port=${KSM_PORTS.upstreamSelf}`,
                 `--resources=${collectors.join(',')}`,
                 ...(allowlist.length ? [`--metric-labels-allowlist=${allowlist.join(',')}`] : []),
                 ...(resources.length ? [`--custom-resource-state-config-file=${CR_CONFIG_DIR}/config.yaml`] : []),
               ],
               ...(resources.length ? { volumeMounts: [{ name: 'custom-resources', mountPath: CR_CONFIG_DIR, readOnly: true }] } : {}),
-              ports: [
-                { name: 'http-metrics', containerPort: 8080 },
-                { name: 'telemetry', containerPort: 8081 },
-              ],
               resources: v.resources,
-              livenessProbe: httpProbe('/livez', 'http-metrics'),
-              readinessProbe: httpProbe('/readyz', 'telemetry'),
+              livenessProbe: httpsProbe('/livez', mainProxy.portName),
+              readinessProbe: httpsProbe('/readyz', selfProxy.portName),
             }),
+            this.container(rbacProxyContainer(mainProxy)),
+            this.container(rbacProxyContainer(selfProxy)),
           ],
-          ...(resources.length ? { volumes: [{ name: 'custom-resources', configMap: { name: `${name}-custom-resources` } }] } : {}),
+          volumes: [
+            ...(resources.length ? [{ name: 'custom-resources', configMap: { name: `${name}-custom-resources` } }] : []),
+            ...rbacProxyVolumes(mainProxy), ...rbacProxyVolumes(selfProxy),
+          ],
         }),
       },
     });
 
-    service(this, meta, selector, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }], { headless: true });
+    service(this, meta, selector, [{ name: mainProxy.portName, port: mainProxy.port }, { name: selfProxy.portName, port: selfProxy.port }], { headless: true });
+    const endpoint = (e: Endpoint) => proxiedEndpoint(e, name, this.namespace, certificate);
     if (!props.scrapedByCollector) new ServiceMonitor(this, `ServiceMonitor-${name}`, {
       metadata: meta,
       spec: {
         jobLabel: 'app.kubernetes.io/name',
         selector: { matchLabels: selector },
         endpoints: [
-          {
-            port: 'http-metrics',
+          endpoint({
+            port: mainProxy.portName,
             // kube-state-metrics' own namespace/pod labels describe the object, not the exporter.
             honorLabels: true,
             relabelings: [{ action: 'labeldrop', regex: '(pod|service|endpoint|namespace)' }],
-          },
-          { port: 'telemetry' },
+          }),
+          endpoint({ port: selfProxy.portName }),
         ],
       },
     });
-    networkPolicy(this, meta, selector, [{ fromPods: [props.scrapedByCollector ?? OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }, { port: 8081 }] }]);
+    networkPolicy(this, meta, selector, {
+      ingress: [{ pods: [props.scrapedByCollector ?? OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: mainProxy.port }, { port: selfProxy.port }] }],
+      egress: [dnsEgress(this.network), apiServerEgress(this.network)],
+    });
   }
 }

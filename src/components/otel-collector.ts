@@ -3,7 +3,9 @@ import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
-import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
+import { NAMES, OPERATOR_POD_SELECTORS, SERVICE_ACCOUNT_TOKEN } from '../k8s/names';
+import { apiServerEgress, dnsEgress, nodeEgress, urlEgress } from '../k8s/network';
+import { KSM_PORTS } from './kube-state-metrics';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { checkCollectorConfig, collectorConfig, COLLECTOR_PORTS, type CollectorConfig, type ScrapeConfig } from '../otel/config';
 import { DEFAULT_OTEL_COLLECTOR_THRESHOLDS, OTEL_COLLECTOR_METRICS, otelCollectorRules, type OtelCollectorThresholds } from '../rules/catalogue/otel-collector';
@@ -66,7 +68,7 @@ export interface OtelCollectorProps extends ComponentProps, Omit<ResolvedOtelCol
   readonly prometheusUrl: string;
   readonly scrapeInterval: string;
   /** The exporters it scrapes (those the stack runs), when `scrapeExporters`. */
-  readonly exporters: { readonly nodeExporter: boolean; readonly kubeStateMetrics: boolean };
+  readonly exporters: { readonly nodeExporter?: { readonly namespace: string; readonly port: number }; readonly kubeStateMetrics: boolean };
 }
 
 /** Kubernetes discovery of the targets of the stack's exporters; read-only, cluster-wide like Prometheus'. */
@@ -75,6 +77,8 @@ const DISCOVERY_RULES: k8s.PolicyRule[] = [
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
 ];
 /** k8s_attributes: the pod of each sender, and the Deployment behind its ReplicaSet. */
+/** What the exporters' proxies ask of a scraper (a SubjectAccessReview of the path). */
+const SCRAPE_RULES: k8s.PolicyRule[] = [{ nonResourceUrLs: ['/metrics'], verbs: ['get'] }];
 const POD_METADATA_RULES: k8s.PolicyRule[] = [{ apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] }];
 
 /**
@@ -82,11 +86,16 @@ const POD_METADATA_RULES: k8s.PolicyRule[] = [{ apiGroups: ['apps'], resources: 
  * port by name, `job` the exporter's name, and the target's namespace, pod, container, service and endpoint.
  */
 export function exporterScrapeConfig(job: string, namespace: string, port: string, options: { instanceIsNode?: boolean; honorLabels?: boolean; dropTargetLabels?: boolean } = {}): ScrapeConfig {
+  // Through the exporter's kube-rbac-proxy, as Prometheus does: TLS and the ServiceAccount token. The proxies'
+  // certificates are not verified here (cert-manager's CA lives in each exporter's namespace, out of the Collector's reach).
   const meta = (label: string) => `__meta_kubernetes_${label}`;
   const copy = (source: string, target: string) => ({ action: 'replace', source_labels: [meta(source)], target_label: target });
   return {
     job_name: `${job}/${port}`,
     ...(options.honorLabels ? { honor_labels: true } : {}),
+    scheme: 'https',
+    authorization: { credentials_file: SERVICE_ACCOUNT_TOKEN },
+    tls_config: { insecure_skip_verify: true },
     kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [namespace] } }],
     relabel_configs: [
       { action: 'keep', source_labels: [meta('service_label_app_kubernetes_io_name')], regex: job },
@@ -107,6 +116,11 @@ function goMemLimit(resources: ResourceValues): k8s.EnvVar[] {
 
 /** Its Deployment, Service and `job` label. */
 export const OTEL_COLLECTOR_NAME = 'otel-collector';
+
+/** The traces endpoint as a URL: an OTLP gRPC endpoint may be written `host:port`. */
+function traceUrl(endpoint: string, insecure: boolean): string {
+  return endpoint.includes('://') ? endpoint : `${insecure ? 'http' : 'https'}://${endpoint}`;
+}
 
 /**
  * An OpenTelemetry Collector gateway: OTLP in from applications, the stack's exporters scraped, everything sent to
@@ -129,12 +143,12 @@ export class OtelCollector extends Component {
 
     const scrapeConfigs = props.scrapeExporters
       ? [
-          ...(props.exporters.nodeExporter ? [exporterScrapeConfig(NAMES.nodeExporter, this.namespace, 'metrics', { instanceIsNode: true })] : []),
+          ...(props.exporters.nodeExporter ? [exporterScrapeConfig(NAMES.nodeExporter, props.exporters.nodeExporter.namespace, 'https', { instanceIsNode: true })] : []),
           ...(props.exporters.kubeStateMetrics
             ? [
                 // Its series describe objects: their own namespace and pod labels win, as with honorLabels.
-                exporterScrapeConfig(NAMES.kubeStateMetrics, this.namespace, 'http-metrics', { honorLabels: true, dropTargetLabels: true }),
-                exporterScrapeConfig(NAMES.kubeStateMetrics, this.namespace, 'telemetry'),
+                exporterScrapeConfig(NAMES.kubeStateMetrics, this.namespace, 'https-main', { honorLabels: true, dropTargetLabels: true }),
+                exporterScrapeConfig(NAMES.kubeStateMetrics, this.namespace, 'https-self'),
               ]
             : []),
         ]
@@ -153,7 +167,9 @@ export class OtelCollector extends Component {
     if (problems.length) throw new StackError(this.instance, problems);
 
     serviceAccount(this, meta, scrapeConfigs.length > 0 || props.k8sAttributes);
-    if (scrapeConfigs.length || props.k8sAttributes) clusterRoleFor(this, meta, [...DISCOVERY_RULES, ...(props.k8sAttributes ? POD_METADATA_RULES : [])]);
+    if (scrapeConfigs.length || props.k8sAttributes) {
+      clusterRoleFor(this, meta, [...DISCOVERY_RULES, ...(props.k8sAttributes ? POD_METADATA_RULES : []), ...(scrapeConfigs.length ? SCRAPE_RULES : [])]);
+    }
     new k8s.KubeConfigMap(this, `ConfigMap-${name}`, { metadata: meta, data: { 'config.yaml': toYaml(this.config) } });
 
     const ports = [
@@ -193,11 +209,20 @@ export class OtelCollector extends Component {
       spec: { jobLabel: 'app.kubernetes.io/name', selector: { matchLabels: selector }, endpoints: [{ port: 'metrics' }] },
     });
     const otlpPorts = ports.filter((p) => p.name.startsWith('otlp')).map((p) => ({ port: p.port }));
-    networkPolicy(this, meta, selector, [
-      { fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: COLLECTOR_PORTS.metrics }] },
-      ...(otlpPorts.length
-        ? [{ fromNamespaces: props.otlpFromNamespaces ?? ('all' as const), ports: otlpPorts }]
-        : []),
-    ]);
+    const apiClient = scrapeConfigs.length > 0 || props.k8sAttributes;
+    networkPolicy(this, meta, selector, {
+      ingress: [
+        { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: COLLECTOR_PORTS.metrics }] },
+        ...(otlpPorts.length ? [{ namespaces: props.otlpFromNamespaces ?? ('all' as const), ports: otlpPorts }] : []),
+      ],
+      egress: [
+        dnsEgress(this.network),
+        ...(apiClient ? [apiServerEgress(this.network)] : []),
+        { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 9090 }] },
+        ...(props.scrapeExporters && props.exporters.nodeExporter ? [nodeEgress(this.network, [props.exporters.nodeExporter.port])] : []),
+        ...(props.scrapeExporters && props.exporters.kubeStateMetrics ? [{ pods: [this.selectorLabels(NAMES.kubeStateMetrics)], ports: [{ port: KSM_PORTS.main }, { port: KSM_PORTS.self }] }] : []),
+        ...(props.traces ? urlEgress(this.network, traceUrl(props.traces.endpoint, props.traces.insecure ?? false), this.namespace) : []),
+      ],
+    });
   }
 }

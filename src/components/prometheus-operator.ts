@@ -2,7 +2,9 @@ import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, service, serviceAccount } from '../k8s/objects';
-import { httpProbe } from '../k8s/pod';
+import { apiServerEgress, dnsEgress } from '../k8s/network';
+import { httpsProbe } from '../k8s/pod';
+import { AUTH_REVIEW_RULES, proxiedEndpoint, proxyCertificate, rbacProxyContainer, rbacProxyVolumes } from '../k8s/rbac-proxy';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import {
@@ -35,6 +37,8 @@ export type ResolvedPrometheusOperatorValues = WithDefaults<PrometheusOperatorVa
 
 export interface PrometheusOperatorProps extends ComponentProps, Omit<ResolvedPrometheusOperatorValues, 'enabled'> {
   readonly image: Image;
+  /** kube-rbac-proxy, in front of its metrics. */
+  readonly rbacProxyImage: Image;
   /** The config-reloader the operator injects into Prometheus and Alertmanager pods: the same version as the operator. */
   readonly configReloaderImage: Image;
 }
@@ -79,12 +83,18 @@ export class PrometheusOperator extends Component {
     this.addRules('prometheus-operator-rules', prometheusOperatorRules(v.thresholds, this.namespace));
 
     serviceAccount(this, meta, true);
-    clusterRoleFor(this, meta, OPERATOR_RULES);
+    clusterRoleFor(this, meta, [...OPERATOR_RULES, ...AUTH_REVIEW_RULES]);
 
+    // Its metrics on 127.0.0.1 only, served over TLS to Prometheus by the proxy beside it.
+    const certificate = proxyCertificate(this, this.scrapeTls, name, this.namespace, meta.labels);
+    const proxy = {
+      name: 'kube-rbac-proxy', image: this.image(props.rbacProxyImage), portName: 'https', port: 8443, upstreamPort: 8080,
+      unauthenticatedPaths: ['/healthz'], certificateSecret: certificate,
+    };
     const args = [
       `--kubelet-service=kube-system/kubelet`,
       `--prometheus-config-reloader=${this.image(props.configReloaderImage)}`,
-      '--web.listen-address=:8080',
+      '--web.listen-address=127.0.0.1:8080',
       ...(v.watchNamespaces.length ? [`--namespaces=${v.watchNamespaces.join(',')}`] : []),
     ];
     new k8s.KubeDeployment(this, `Deployment-${name}`, {
@@ -102,21 +112,26 @@ export class PrometheusOperator extends Component {
               image: this.image(props.image),
               args,
               env: [{ name: 'GOGC', value: '30' }],
-              ports: [{ name: 'http', containerPort: 8080 }],
               resources: v.resources,
-              livenessProbe: httpProbe('/healthz', 'http'),
-              readinessProbe: httpProbe('/healthz', 'http'),
+              // Through the proxy, which lets /healthz through unauthenticated.
+              livenessProbe: httpsProbe('/healthz', proxy.portName),
+              readinessProbe: httpsProbe('/healthz', proxy.portName),
             }),
+            this.container(rbacProxyContainer(proxy)),
           ],
+          volumes: rbacProxyVolumes(proxy),
         }),
       },
     });
 
-    service(this, meta, selector, [{ name: 'http', port: 8080 }]);
+    service(this, meta, selector, [{ name: proxy.portName, port: proxy.port }]);
     new ServiceMonitor(this, `ServiceMonitor-${name}`, {
       metadata: meta,
-      spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http', honorLabels: true }] },
+      spec: { selector: { matchLabels: selector }, endpoints: [proxiedEndpoint({ port: proxy.portName, honorLabels: true }, name, this.namespace, certificate)] },
     });
-    networkPolicy(this, meta, selector, [{ fromPods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] }]);
+    networkPolicy(this, meta, selector, {
+      ingress: [{ pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: proxy.port }] }],
+      egress: [dnsEgress(this.network), apiServerEgress(this.network)],
+    });
   }
 }

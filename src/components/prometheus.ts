@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
+import { apiServerEgress, dnsEgress, nodeEgress, urlEgress } from '../k8s/network';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection } from './operator-managed';
 import { prometheusSizing, quantityBytes, retentionSizeFor, type ClusterSize } from './prometheus-sizing';
@@ -111,6 +112,11 @@ export interface PrometheusProps extends ComponentProps, Omit<ResolvedPrometheus
   readonly alertmanager?: Alertmanager;
   /** Pods that push series to it (an OpenTelemetry Collector), and how: its receiver for that is enabled and let in. */
   readonly pushedBy?: { readonly protocol: 'remoteWrite' | 'otlp'; readonly pods: Record<string, string> };
+  /**
+   * Ports it scrapes on the nodes' addresses: the kubelet, host-network exporters, static control-plane pods.
+   * @default []
+   */
+  readonly nodePorts?: readonly number[];
 }
 
 const READ = ['get', 'list', 'watch'];
@@ -224,10 +230,21 @@ export class Prometheus extends Component {
       },
     });
     if (props.replicas > 1) podDisruptionBudget(this, meta, selector);
-    networkPolicy(this, meta, selector, [
-      { fromPods: [selector, this.selectorLabels(NAMES.grafana), ...(props.pushedBy ? [props.pushedBy.pods] : [])], ports: [{ port: 9090 }] },
-      { fromPods: [selector], ports: [{ port: 8080 }] },
-    ]);
+    networkPolicy(this, meta, selector, {
+      ingress: [
+        { pods: [selector, this.selectorLabels(NAMES.grafana), ...(props.pushedBy ? [props.pushedBy.pods] : [])], ports: [{ port: 9090 }] },
+        { pods: [selector], ports: [{ port: 8080 }] },
+      ],
+      egress: [
+        dnsEgress(this.network),
+        apiServerEgress(this.network),
+        // Targets are pods anywhere in the cluster, on the ports their monitors name (teams add their own), and
+        // its Alertmanagers; pods only, not the world.
+        { namespaces: 'all', ports: [] },
+        ...(props.nodePorts?.length ? [nodeEgress(this.network, [...new Set(props.nodePorts)].sort((a, b) => a - b))] : []),
+        ...(props.remoteWrite ?? []).flatMap((rw) => urlEgress(this.network, rw.url, this.namespace)),
+      ],
+    });
   }
 
   /** The Alertmanager its alerts go to, if any. */

@@ -13,6 +13,9 @@ export const DEFAULT_IMAGES = {
   kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.19.1' },
   grafana: { repository: 'docker.io/grafana/grafana', tag: '13.1.3' },
   grafanaSidecar: { repository: 'quay.io/kiwigrid/k8s-sidecar', tag: '1.30.3' },
+  // In front of every exporter's metrics: TLS, and a TokenReview + SubjectAccessReview of each scrape (as in
+  // kube-prometheus); the newest release the Go module proxy serves, which the drill builds and runs.
+  kubeRbacProxy: { repository: 'quay.io/brancz/kube-rbac-proxy', tag: 'v0.19.1' },
   // The newest Collector release whose components (k8sattributes among them) are all published for it.
   otelCollector: { repository: 'docker.io/otel/opentelemetry-collector-contrib', tag: '0.160.0' },
   // Control-plane tracing: Kelemetry's latest release, and Jaeger v1 (Kelemetry's storage plugin speaks Jaeger's

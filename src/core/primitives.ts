@@ -30,6 +30,12 @@ export interface ImageRef {
   readonly repository?: string;
   /** e.g. `v3.5.0`; also feeds the `app.kubernetes.io/version` label. */
   readonly tag?: string;
+  /**
+   * e.g. `sha256:…`: the image is then pulled by digest (`repository:tag@sha256:…`), so a re-pushed tag cannot change
+   * what runs. `o11y synth --strict` warns about every image without one.
+   * @default none: pulled by tag
+   */
+  readonly digest?: string;
 }
 
 /** `none` is for Watchdog and InfoInhibitor, which exist to be routed, not to page. */

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { DEFAULT_IMAGES } from './images';
 import { StackError } from './problems';
 
-export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'node_exporter' | 'otelcol' | 'jaeger';
+export type ToolName = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'node_exporter' | 'kube-rbac-proxy' | 'otelcol' | 'jaeger';
 
 export interface ToolSpec {
   readonly name: ToolName;
@@ -85,6 +85,7 @@ function specs(): Record<ToolName, ToolSpec> {
   const nodeExporter = DEFAULT_IMAGES.nodeExporter.tag;
   const collector = DEFAULT_IMAGES.otelCollector.tag;
   const jaeger = DEFAULT_IMAGES.jaegerQuery.tag;
+  const rbacProxy = DEFAULT_IMAGES.kubeRbacProxy.tag;
   const of = (name: ToolName, module: string, command: string, moduleVersion: string, tag: string, tags: string[] = [], unbuiltEmbeds: string[] = []): ToolSpec =>
     ({ name, module, command, moduleVersion, version: release(tag), tags, unbuiltEmbeds });
   // Without the cloud service discoveries (static and file discovery stay): the rule engine, PromQL, the TSDB and the
@@ -97,6 +98,19 @@ function specs(): Record<ToolName, ToolSpec> {
     amtool: of('amtool', 'github.com/prometheus/alertmanager', './cmd/amtool', alertmanager, alertmanager),
     alertmanager: of('alertmanager', 'github.com/prometheus/alertmanager', './cmd/alertmanager', alertmanager, alertmanager, [], ['ui/app/dist']),
     node_exporter: of('node_exporter', 'github.com/prometheus/node_exporter', '.', nodeExporter, nodeExporter),
+    // In front of the exporters' metrics: stamped and asked as Kubernetes components are (its Makefile's ldflags;
+    // `--version` prints `kube-rbac-proxy v0.19.1`).
+    'kube-rbac-proxy': {
+      ...of('kube-rbac-proxy', 'github.com/brancz/kube-rbac-proxy', './cmd/kube-rbac-proxy', rbacProxy, rbacProxy),
+      versioning: {
+        ldflags: [
+          `-X k8s.io/component-base/version.gitVersion=v${release(rbacProxy)}`, `-X k8s.io/component-base/version.gitCommit=v${release(rbacProxy)}`,
+          '-X k8s.io/component-base/version/verflag.programName=kube-rbac-proxy',
+        ].join(' '),
+        args: ['--version'],
+        prints: `kube-rbac-proxy v${release(rbacProxy)}`,
+      },
+    },
     // The builder's module; the Collector it builds gets the Kubernetes discovery only (as the contrib image has).
     otelcol: {
       ...of('otelcol', 'go.opentelemetry.io/collector/cmd/builder', '.', `v${release(collector)}`, collector, ['remove_all_sd', 'enable_kubernetes_sd']),
@@ -151,6 +165,6 @@ export function requireTools<T extends ToolName>(...names: T[]): Record<T, strin
 }
 
 /** "Prometheus 3.13.5, Alertmanager 0.33.1": what a report says it ran on. */
-export function toolVersions(): { prometheus: string; alertmanager: string; nodeExporter: string } {
-  return { prometheus: TOOLS.prometheus.version, alertmanager: TOOLS.alertmanager.version, nodeExporter: TOOLS.node_exporter.version };
+export function toolVersions(): { prometheus: string; alertmanager: string; nodeExporter: string; kubeRbacProxy: string } {
+  return { prometheus: TOOLS.prometheus.version, alertmanager: TOOLS.alertmanager.version, nodeExporter: TOOLS.node_exporter.version, kubeRbacProxy: TOOLS['kube-rbac-proxy'].version };
 }

@@ -16,6 +16,7 @@ import { routingInput } from '../analyze/model';
 import type { StackModel } from '../model/stack-model';
 import type { RuleGroup } from '../k8s/monitoring';
 import { drillAlertmanagerConfig } from './alertmanager';
+import { nodeExporterScrape, RBAC_PROXY_CONTAINER } from './proxied-scrape';
 import type { DrillScenario, DrillSetup, PlayedExpectation } from './run';
 import { scaleDuration, scaleRuleGroups } from './scale';
 import { HEALTHY_STEPS, simulateContract, simulateKind } from '../simulation/simulate';
@@ -51,12 +52,21 @@ export function planDrill(model: StackModel, factor: number, timeoutMs = 120000)
   const targetDown = alerts.get('TargetDown');
   if (v.nodeExporter.enabled && targetDown) {
     const labels = { job: 'node-exporter', namespace: v.common.namespace, service: 'node-exporter' };
+    // Through the stack's kube-rbac-proxy, as its Prometheus scrapes it; directly, and saying why, where it has none.
+    const scrape = nodeExporterScrape(model);
+    const proxy = 'direct' in scrape ? undefined : scrape;
+    const origin = 'direct' in scrape
+      ? `built-in: a real node_exporter, scraped directly (${scrape.direct}), stopped by the drill`
+      : `built-in: a real node_exporter behind the stack's kube-rbac-proxy, scraped like the stack's (${scrape.scheme}, Prometheus' token, reviewed by a local API server), stopped by the drill`;
     scenarios.push({
       name: 'node_exporter stopped',
-      origin: 'built-in: a real node_exporter, scraped like the stack\'s, stopped by the drill',
+      origin,
       series: [],
       stepMs: minuteSteps,
-      nodeExporter: { labels: { ...labels, endpoint: 'metrics', pod: 'node-exporter-drill', container: 'node-exporter' } },
+      nodeExporter: {
+        labels: { ...labels, endpoint: proxy?.port ?? 'metrics', pod: 'node-exporter-drill', container: proxy ? RBAC_PROXY_CONTAINER : 'node-exporter' },
+        ...(proxy ? { proxy } : {}),
+      },
       expect: [routed(targetDown, labels)],
     });
   }

@@ -1,5 +1,6 @@
 // Runs a drill scenario: a real Prometheus and Alertmanager on 127.0.0.1, loaded with the stack's (scaled) rules and
-// routing, scraping a local exporter that plays the scenario's series (or a real node_exporter that the drill stops),
+// routing, scraping a local exporter that plays the scenario's series (or a real node_exporter that the drill stops,
+// behind the stack's kube-rbac-proxy and a local API server that reviews for it),
 // with every receiver captured locally. It watches Prometheus (fired?), Alertmanager (inhibited?) and the capture
 // endpoint (delivered where, grouped with what) and stops everything it started before returning. The servers run
 // under a supervisor (./supervise.ts): they and their temporary folder go with the drill however it ends.
@@ -15,6 +16,8 @@ import { expandSeries, parseSeries } from '../promql/series';
 import type { DrillExpectation } from '../scenarios/types';
 import { toYaml } from '../core/yaml';
 import { Supervisor, type ServerExit } from './supervise';
+import type { ProxiedScrape } from './proxied-scrape';
+import { proxyArgs, proxyEnvironment, proxyScrapeConfig, type ProxyEnvironment } from './rbac-proxy';
 
 /**
  * An expectation as the drill plays it: `deadline` is when it must have fired, in seconds after the experiment
@@ -31,8 +34,11 @@ export interface DrillScenario {
   /** Series in promtool's notation, one value per step. */
   readonly series: SeriesInput[];
   readonly stepMs: number;
-  /** A real node_exporter, scraped with these target labels, stopped once Prometheus has seen it up (time zero). */
-  readonly nodeExporter?: { readonly labels: Record<string, string> };
+  /**
+   * A real node_exporter, scraped with these target labels, stopped once Prometheus has seen it up (time zero);
+   * through the stack's kube-rbac-proxy, when it has one (which the drill does not stop).
+   */
+  readonly nodeExporter?: { readonly labels: Record<string, string>; readonly proxy?: ProxiedScrape };
   /**
    * Seconds after time zero the experiment starts: results count from there, as contracts' `within` does. Undefined
    * for a scenario that plays no experiment: results count from time zero.
@@ -237,19 +243,28 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       await sleep(POLL_MS);
     }
   };
+  let proxyEnv: ProxyEnvironment | undefined;
   try {
     const binaries = requireTools('prometheus', 'alertmanager', 'node_exporter');
+    const proxy = scenario.nodeExporter?.proxy;
+    const proxyBinary = proxy ? requireTools('kube-rbac-proxy')['kube-rbac-proxy'] : undefined;
     const [exporterPort, capturePort] = [await listen(exporter), await listen(capture)];
     const promPort = setup.ports?.prometheus ?? (await freePort());
     const amPort = setup.ports?.alertmanager ?? (await freePort());
     const nodePort = scenario.nodeExporter ? await freePort() : undefined;
+    const proxyPort = proxy ? await freePort() : undefined;
+    // What Prometheus scrapes: the proxy, where the stack has one.
+    const nodeTarget = `127.0.0.1:${proxyPort ?? nodePort}`;
+    if (proxy) proxyEnv = await proxyEnvironment(proxy, dir);
     const scrapeConfigs: unknown[] = [
       // honor_labels: the scenario's series carry their own job and instance, as the real targets' would.
       { job_name: 'drill', honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] },
     ];
     if (scenario.nodeExporter) {
       const { job, ...labels } = scenario.nodeExporter.labels;
-      scrapeConfigs.push({ job_name: job ?? 'node-exporter', static_configs: [{ targets: [`127.0.0.1:${nodePort}`], labels }] });
+      scrapeConfigs.push(proxy && proxyEnv
+        ? proxyScrapeConfig(proxy, proxyEnv, job ?? 'node-exporter', nodeTarget, labels)
+        : { job_name: job ?? 'node-exporter', static_configs: [{ targets: [nodeTarget], labels }] });
     }
     fs.writeFileSync(path.join(dir, 'rules.yaml'), setup.rulesYaml);
     fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), toYaml(setup.alertmanagerConfig(`http://127.0.0.1:${capturePort}/capture`)));
@@ -271,6 +286,9 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       `--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults',
       ...['cpu', 'meminfo', 'loadavg', 'filesystem', 'time', 'uname'].map((c) => `--collector.${c}`),
     ]);
+    if (proxy && proxyEnv && proxyBinary && proxyPort !== undefined && nodePort !== undefined) {
+      start('kube-rbac-proxy', proxyBinary, proxyArgs(proxy, { listenPort: proxyPort, upstreamPort: nodePort, kubeconfig: proxyEnv.kubeconfig, secrets: proxyEnv.secrets }));
+    }
     const prometheus = `http://127.0.0.1:${promPort}`;
     const alertmanager = `http://127.0.0.1:${amPort}`;
     await waitFor('Prometheus and Alertmanager did not become ready', async () => {
@@ -279,10 +297,13 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
       return ready.every(Boolean);
     }, READY_TIMEOUT_MS);
     if (nodePort !== undefined) {
-      await waitFor('Prometheus did not scrape node_exporter', async () => {
-        const body = (await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(`up{instance="127.0.0.1:${nodePort}"} == 1`)}`)) as { data?: { result?: unknown[] } } | undefined;
+      await waitFor(`Prometheus did not scrape node_exporter${proxy ? ' through kube-rbac-proxy' : ''}`, async () => {
+        const body = (await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(`up{instance="${nodeTarget}"} == 1`)}`)) as { data?: { result?: unknown[] } } | undefined;
         return (body?.data?.result?.length ?? 0) > 0;
-      }, READY_TIMEOUT_MS);
+      }, READY_TIMEOUT_MS).catch(async (error: Error) => {
+        if (error instanceof DrillAborted) throw error;
+        throw new Error(`${error.message}${await lastScrapeError(prometheus, nodeTarget)}`);
+      });
       supervisor.stop('node_exporter');
     }
     seen.zero = Date.now();
@@ -308,9 +329,17 @@ export async function runScenario(setup: DrillSetup, scenario: DrillScenario): P
     // The supervisor kills the servers and removes the folder; removing it here too covers a supervisor that died.
     await supervisor.close();
     await Promise.all([exporter, capture].map((s) => new Promise((resolve) => s.close(resolve))));
+    await proxyEnv?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return scenario.expect.map((e) => seen.result(scenario, e, crash));
+}
+
+/** `: <why>` of a target's last failed scrape (e.g. the proxy's 403), or nothing. */
+async function lastScrapeError(prometheus: string, target: string): Promise<string> {
+  const body = (await getJson(`${prometheus}/api/v1/targets?state=active`)) as { data?: { activeTargets?: Array<{ scrapeUrl: string; lastError?: string }> } } | undefined;
+  const error = body?.data?.activeTargets?.find((t) => t.scrapeUrl.includes(`//${target}/`))?.lastError;
+  return error ? `: ${error}` : '';
 }
 
 /** Records which alerts Prometheus has firing and which Alertmanager holds inhibited, and by what. */

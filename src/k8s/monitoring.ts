@@ -9,6 +9,8 @@ export interface LabelSelector {
 
 export interface SafeTlsConfig {
   readonly caFile?: string;
+  /** The CA, from a key of a Secret in the monitor's namespace. */
+  readonly ca?: { readonly secret: { readonly name: string; readonly key: string } };
   readonly serverName?: string;
   readonly insecureSkipVerify?: boolean;
 }

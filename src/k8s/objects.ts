@@ -1,6 +1,8 @@
 // Small factories for the objects every component repeats, with the secure choices made once.
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import type { PeerAllowance } from './network';
 
 export interface ObjectMeta {
   readonly name: string;
@@ -36,42 +38,47 @@ export function roleFor(scope: Construct, meta: ObjectMeta, rules: k8s.PolicyRul
   });
 }
 
-export interface IngressAllowance {
-  /** Pods (in the same namespace) allowed in; omit with `namespaces` to allow whole namespaces. */
-  readonly fromPods?: Record<string, string>[];
-  /** Namespaces (by name) allowed in; `all` for every namespace. */
-  readonly fromNamespaces?: string[] | 'all';
-  /** Addresses outside the pod network allowed in (e.g. the kube-apiserver's nodes), as CIDRs. */
-  readonly fromCidrs?: string[];
-  readonly ports: { readonly port: number; readonly protocol?: 'TCP' | 'UDP' }[];
+/** What a component's pods may receive and reach; everything else is denied. */
+export interface Allowances {
+  readonly ingress: readonly PeerAllowance[];
+  /** A function is called at synth, for egress that depends on what is added after the constructor. */
+  readonly egress: readonly PeerAllowance[] | (() => readonly PeerAllowance[]);
+}
+
+function peers(allow: PeerAllowance): k8s.NetworkPolicyPeer[] {
+  return [
+    ...(allow.pods ?? []).map((labels) => ({ podSelector: { matchLabels: { ...labels } } })),
+    ...(allow.podsIn ?? []).map((p) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+      podSelector: { matchLabels: { ...p.pods } },
+    })),
+    ...(allow.namespaces === 'all'
+      ? [{ namespaceSelector: {} }]
+      : (allow.namespaces ?? []).map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }))),
+    ...(allow.cidrs ?? []).map((c) => (typeof c === 'string' ? { ipBlock: { cidr: c } } : { ipBlock: { cidr: c.cidr, ...(c.except?.length ? { except: [...c.except] } : {}) } })),
+  ];
+}
+
+function ports(allow: PeerAllowance): k8s.NetworkPolicyPort[] | undefined {
+  return allow.ports.length ? allow.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })) : undefined;
+}
+
+function rules<K extends 'from' | 'to'>(allowances: readonly PeerAllowance[], peersKey: K): Array<Record<K, k8s.NetworkPolicyPeer[]> & { ports?: k8s.NetworkPolicyPort[] }> {
+  return allowances.map((a) => ({ [peersKey]: peers(a), ...(ports(a) ? { ports: ports(a) } : {}) }) as Record<K, k8s.NetworkPolicyPeer[]> & { ports?: k8s.NetworkPolicyPort[] });
 }
 
 /**
- * Default-deny ingress for the selected pods except what is listed. Egress stays open: scrapers, the operator
- * and Alertmanager reach the API server and receivers whose addresses a policy cannot know.
+ * Default-deny ingress and egress for the selected pods, except what is listed: least privilege on the network, as
+ * the flow analyzer (analyze/network-flows.ts) checks on what is written.
  */
-export function networkPolicy(
-  scope: Construct,
-  meta: ObjectMeta,
-  podSelector: Record<string, string>,
-  allowances: IngressAllowance[],
-): k8s.KubeNetworkPolicy {
+export function networkPolicy(scope: Construct, meta: ObjectMeta, podSelector: Record<string, string>, allow: Allowances): k8s.KubeNetworkPolicy {
   return new k8s.KubeNetworkPolicy(scope, `NetworkPolicy-${meta.name}`, {
     metadata: meta,
     spec: {
       podSelector: { matchLabels: podSelector },
       policyTypes: ['Ingress', 'Egress'],
-      egress: [{}],
-      ingress: allowances.map((allow) => ({
-        from: [
-          ...(allow.fromPods ?? []).map((labels) => ({ podSelector: { matchLabels: labels } })),
-          ...(allow.fromNamespaces === 'all'
-            ? [{ namespaceSelector: {} }]
-            : (allow.fromNamespaces ?? []).map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }))),
-          ...(allow.fromCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })),
-        ],
-        ports: allow.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })),
-      })),
+      ingress: rules(allow.ingress, 'from'),
+      egress: typeof allow.egress === 'function' ? Lazy.any({ produce: () => rules((allow.egress as () => readonly PeerAllowance[])(), 'to') }) : rules(allow.egress, 'to'),
     },
   });
 }

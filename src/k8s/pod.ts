@@ -35,3 +35,8 @@ export function containerResources(values: ResourceValues): k8s.ResourceRequirem
 export function httpProbe(path: string, port: string, periodSeconds = 10): k8s.Probe {
   return { httpGet: { path, port: k8s.IntOrString.fromString(port) }, periodSeconds, timeoutSeconds: 5, failureThreshold: 3 };
 }
+
+/** A probe through a TLS port (the kubelet does not check the certificate of a probe). */
+export function httpsProbe(path: string, port: string): k8s.Probe {
+  return { httpGet: { path, port: k8s.IntOrString.fromString(port), scheme: 'HTTPS' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+}

@@ -4,7 +4,7 @@ import { Alertmanager } from '../components/alertmanager';
 import { Applications, type ApplicationMonitor } from '../components/applications';
 import { Chaos } from '../components/chaos';
 import { Component, componentOf, type ComponentProps } from '../components/component';
-import { ControlPlane } from '../components/control-plane';
+import { ControlPlane, KUBE_CONTROLLER_MANAGER_PORT, KUBE_SCHEDULER_PORT, KUBELET_PORT } from '../components/control-plane';
 import { ControlPlaneTracing } from '../components/control-plane-tracing';
 import { Crds } from '../components/crds';
 import { Grafana } from '../components/grafana';
@@ -70,6 +70,17 @@ const APP_SYNTH_CHECKS: Array<(stack: ObservabilityStack) => string[]> = [];
 
 export function addAppSynthCheck(check: (stack: ObservabilityStack) => string[]): void {
   APP_SYNTH_CHECKS.push(check);
+}
+
+/** What Prometheus scrapes on the nodes' addresses: kubelets, node-exporter's proxy, static control-plane pods. */
+function nodeScrapePorts(values: ResolvedValues, exportersScrapedByCollector: boolean): number[] {
+  const cp = values.controlPlane;
+  return [
+    ...(cp.kubelet.enabled ? [KUBELET_PORT] : []),
+    ...(values.nodeExporter.enabled && !exportersScrapedByCollector ? [values.nodeExporter.port] : []),
+    ...(cp.kubeScheduler.enabled ? [KUBE_SCHEDULER_PORT] : []),
+    ...(cp.kubeControllerManager.enabled ? [KUBE_CONTROLLER_MANAGER_PORT] : []),
+  ];
 }
 
 /** Holds the objects added with `addObject` and `extraObjects`. */
@@ -166,7 +177,10 @@ export class ObservabilityStack extends Chart {
     this.values = values;
     this.rules = new RuleSet(values.rules);
     this.context = {
-      common: { namespace: values.common.namespace, instance: values.name, imagePullPolicy: values.common.imagePullPolicy },
+      common: {
+        namespace: values.common.namespace, instance: values.name, imagePullPolicy: values.common.imagePullPolicy,
+        network: values.common.network, scrapeTls: values.common.scrapeTls,
+      },
       rules: this.rules,
       dashboards: this.dashboardSet,
     };
@@ -180,10 +194,11 @@ export class ObservabilityStack extends Chart {
 
     // Wiring only: each component gets its slice of the values and the components it refers to. Ids are the dist/
     // folder names, and the order of construction is the order of dist/<stack>/SUMMARY.md.
-    new Namespace(this, 'namespace', this.context);
+    const nodeNamespace = values.nodeExporter.enabled ? values.nodeExporter.namespace ?? `${values.common.namespace}-node` : undefined;
+    new Namespace(this, 'namespace', { ...this.context, nodeNamespace });
     if (values.prometheusOperator.enabled) {
       this.prometheusOperator = new PrometheusOperator(this, 'prometheus-operator', {
-        ...this.context, ...values.prometheusOperator, image: images.prometheusOperator, configReloaderImage: images.prometheusConfigReloader,
+        ...this.context, ...values.prometheusOperator, image: images.prometheusOperator, rbacProxyImage: images.kubeRbacProxy, configReloaderImage: images.prometheusConfigReloader,
       });
     }
     // The Collector's pods, known before it is built: Prometheus and the exporters it scrapes let them in.
@@ -194,6 +209,7 @@ export class ObservabilityStack extends Chart {
       this.prometheus = new Prometheus(this, 'prometheus', {
         ...this.context, ...values.prometheus, image: images.prometheus, clusterName: values.common.clusterName,
         pushedBy: collectorPods && { protocol: collector.metricsTo, pods: collectorPods },
+        nodePorts: nodeScrapePorts(values, scrapedByCollector !== undefined),
       });
     }
     if (values.alertmanager.enabled) {
@@ -201,17 +217,23 @@ export class ObservabilityStack extends Chart {
       // Built after Prometheus (the order of SUMMARY.md), so Prometheus is told where its alerts go once it exists.
       this.prometheus?.sendAlertsTo(this.alertmanager);
     }
-    if (values.nodeExporter.enabled) this.nodeExporter = new NodeExporter(this, 'node-exporter', { ...this.context, ...values.nodeExporter, image: images.nodeExporter, scrapedByCollector });
+    if (nodeNamespace) {
+      const { namespace: _, ...nodeExporter } = values.nodeExporter;
+      this.nodeExporter = new NodeExporter(this, 'node-exporter', {
+        ...this.context, common: { ...this.context.common, namespace: nodeNamespace }, ...nodeExporter,
+        image: images.nodeExporter, rbacProxyImage: images.kubeRbacProxy, scrapedByCollector, scraperNamespace: values.common.namespace,
+      });
+    }
     if (values.kubeStateMetrics.enabled) {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'kube-state-metrics', {
-        ...this.context, ...values.kubeStateMetrics, image: images.kubeStateMetrics, chaosSchedules: values.chaos.schedules, scrapedByCollector,
+        ...this.context, ...values.kubeStateMetrics, image: images.kubeStateMetrics, rbacProxyImage: images.kubeRbacProxy, chaosSchedules: values.chaos.schedules, scrapedByCollector,
       });
     }
     if (collector.enabled && this.prometheus) {
       this.otelCollector = new OtelCollector(this, 'otel-collector', {
         ...this.context, ...collector, image: images.otelCollector, clusterName: values.common.clusterName,
         prometheusUrl: this.prometheus.url, scrapeInterval: this.prometheus.scrapeInterval,
-        exporters: { nodeExporter: values.nodeExporter.enabled, kubeStateMetrics: values.kubeStateMetrics.enabled },
+        exporters: { nodeExporter: nodeNamespace ? { namespace: nodeNamespace, port: values.nodeExporter.port } : undefined, kubeStateMetrics: values.kubeStateMetrics.enabled },
       });
     }
     if (values.grafana.enabled) {

@@ -15,6 +15,8 @@ import type { AlertOverride } from '../rules/types';
 import type { DrillScenarioValues } from '../scenarios/types';
 
 import { DEFAULT_IMAGES } from '../core/images';
+import { NETWORK_DEFAULTS } from '../k8s/network';
+import type { ScrapeTlsValues } from '../k8s/rbac-proxy';
 
 export { DEFAULT_IMAGES };
 
@@ -29,6 +31,8 @@ export const DEFAULT_VALUES = {
     labels: {} as Record<string, string>,
     ruleLabels: { role: 'alert-rules' } as Record<string, string>,
     imagePullPolicy: 'IfNotPresent' as 'Always' | 'IfNotPresent' | 'Never',
+    network: NETWORK_DEFAULTS,
+    scrapeTls: {} as ScrapeTlsValues,
   },
   prometheusOperator: PROMETHEUS_OPERATOR_DEFAULTS,
   prometheus: PROMETHEUS_DEFAULTS,

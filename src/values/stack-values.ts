@@ -14,6 +14,8 @@ import type { ChaosValues } from '../components/chaos';
 import type { CrdValues } from '../components/crds';
 import type { OtelCollectorValues } from '../components/otel-collector';
 import type { ControlPlaneTracingValues } from '../components/control-plane-tracing';
+import type { NetworkValues } from '../k8s/network';
+import type { ScrapeTlsValues } from '../k8s/rbac-proxy';
 
 // Each component's values type lives with its construct; they are all re-exported here, so that this module (and
 // the package) names every type a stack file writes.
@@ -31,6 +33,8 @@ export type { CrdValues } from '../components/crds';
 export type { OtelCollectorValues } from '../components/otel-collector';
 export type { AuditWebhookValues, ControlPlaneTracingValues, TraceStorageValues, TracedResources } from '../components/control-plane-tracing';
 export type * from '../core/primitives';
+export type { NetworkValues } from '../k8s/network';
+export type { ScrapeTlsValues } from '../k8s/rbac-proxy';
 export type { JsonPatchOp } from '../core/json-patch';
 export type * from '../scenarios/types';
 export type { AlertOverride } from '../rules/types';
@@ -49,6 +53,7 @@ export interface ImageValues {
   readonly kubeStateMetrics?: ImageRef;
   readonly grafana?: ImageRef;
   readonly grafanaSidecar?: ImageRef;
+  readonly kubeRbacProxy?: ImageRef;
   readonly otelCollector?: ImageRef;
   readonly kelemetry?: ImageRef;
   readonly jaegerCollector?: ImageRef;
@@ -84,6 +89,10 @@ export interface CommonValues {
    * @default "IfNotPresent"
    */
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** The cluster's network as NetworkPolicies see it: where the API server, the nodes and DNS are. */
+  readonly network?: NetworkValues;
+  /** How the exporters' metrics are encrypted: cert-manager certificates, or the proxies' own self-signed ones. */
+  readonly scrapeTls?: ScrapeTlsValues;
 }
 
 /** A JSON patch (RFC 6902) applied to one generated object. */

@@ -1,3 +1,4 @@
+import { checkNetwork, checkPorts, cidrProblem } from '../k8s/network';
 import type { Selection } from '../components/operator-managed';
 import { prometheusSizeBytes, prometheusSizing, quantityBytes, retentionSizeFor } from '../components/prometheus-sizing';
 import * as fs from 'fs';
@@ -373,6 +374,22 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   resources(v.alertmanager.resources, 'alertmanager.resources');
   quantity(v.alertmanager.storage?.size, 'alertmanager.storage.size');
 
+  problems.push(...checkNetwork(v.common.network, 'common.network'));
+  v.alertmanager.egress.forEach((e, i) => {
+    problems.push(...checkPorts(e.ports, `alertmanager.egress[${i}].ports`));
+    (e.cidrs ?? []).forEach((c, j) => {
+      const problem = cidrProblem(c);
+      if (problem) problems.push({ field: `alertmanager.egress[${i}].cidrs[${j}]`, message: problem, fix: 'write a CIDR like 192.0.2.0/24' });
+    });
+  });
+  for (const [key, image] of Object.entries(v.common.images)) {
+    if (image.digest !== undefined) check(/^sha256:[0-9a-f]{64}$/.test(image.digest), `common.images.${key}.digest`, () => `${quoted(image.digest!)} is not a sha256 digest`, 'write it as sha256: and 64 hex digits, as `crane digest` or `docker buildx imagetools inspect` print it');
+  }
+  if (v.nodeExporter.namespace !== undefined) {
+    dnsLabel(v.nodeExporter.namespace, 'nodeExporter.namespace', 'namespace name');
+    check(v.nodeExporter.namespace !== v.common.namespace, 'nodeExporter.namespace', 'is the stack namespace, which enforces Pod Security restricted: node-exporter\'s host access would be refused',
+      'leave it unset (it is then <common.namespace>-node), or name another namespace');
+  }
   count(v.nodeExporter.port, 'nodeExporter.port', 1);
   check(v.nodeExporter.port <= 65535, 'nodeExporter.port', `must be a port number up to 65535, got ${v.nodeExporter.port}`);
   resources(v.nodeExporter.resources, 'nodeExporter.resources');
@@ -391,6 +408,11 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   resources(v.grafana.resources, 'grafana.resources');
   labels(v.grafana.dashboardLabel, 'grafana.dashboardLabel');
   check(Object.keys(v.grafana.dashboardLabel).length === 1, 'grafana.dashboardLabel', 'must hold exactly one label: the sidecar watches one label key and value');
+  // Names only: the sidecar reads `ALL` in its comma-separated list as every namespace, which needs the opt-in below.
+  if (Array.isArray(v.grafana.dashboardNamespaces)) v.grafana.dashboardNamespaces.forEach((ns, i) => dnsLabel(ns, `grafana.dashboardNamespaces[${i}]`, 'namespace name'));
+  check(v.grafana.dashboardNamespaces !== 'all' || v.grafana.allowDashboardsFromAllNamespaces, 'grafana.dashboardNamespaces',
+    "'all' lets anyone who may create a ConfigMap in any namespace add dashboards to Grafana, and make its pod fetch any URL (a ConfigMap key ending .url)",
+    "name the namespaces dashboards come from (dashboardNamespaces: ['team-a', 'team-b']), or set grafana.allowDashboardsFromAllNamespaces: true");
 
   dnsLabel(v.controlPlane.coreDns.namespace, 'controlPlane.coreDns.namespace', 'namespace name');
   labels(v.controlPlane.coreDns.selector, 'controlPlane.coreDns.selector');

@@ -22,6 +22,8 @@ const added = (...manifests: Json[]): RenderedObject[] => [...structuredClone(st
 const grafana = (change: (pod: Json) => void) => withChange('Deployment', 'grafana', (d) => change(d.spec.template.spec));
 const grafanaContainer = (change: (c: Json) => void) => grafana((pod) => change(pod.containers[0]));
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
+/** Every rule but policy/pod-security-level. */
+const stackRules = (objects: readonly RenderedObject[]) => analyzePolicy(objects).filter((d) => d.code !== 'policy/pod-security-level');
 
 const G = 'Deployment monitoring/grafana';
 const GC = `${G} › container grafana`;
@@ -31,6 +33,10 @@ test('the default stack, as generated, breaks no rule (so each test below sees o
 });
 
 describe('pods', () => {
+  // Most changes below also fail the restricted level the stack's namespace enforces, which
+  // policy/pod-security-level reports (tested on its own below): here the stack's own, stricter rules are seen alone.
+  const analyzePolicy = stackRules;
+
   test('policy/run-as-root: a pod without runAsNonRoot, a container as user 0, an operator CR', () => {
     expect(analyzePolicy(grafana((pod) => delete pod.securityContext.runAsNonRoot))).toEqual([{
       severity: 'error', code: 'policy/run-as-root', where: G,
@@ -136,6 +142,85 @@ describe('pods', () => {
     const nodeExporter = stack.objects.find((o) => o.manifest.kind === 'DaemonSet')!.manifest as Json;
     expect([nodeExporter.spec.template.spec.hostNetwork, nodeExporter.spec.template.spec.hostPID]).toEqual([true, true]);
     expect(analyzePolicy([{ component: 'node-exporter', manifest: nodeExporter as Manifest }]).map((d) => d.code)).toEqual(['policy/no-network-policy', 'policy/service-account']);
+  });
+});
+
+describe('policy/pod-security-level: every pod meets the level its namespace enforces', () => {
+  const PSS = 'policy/pod-security-level';
+  /** The stack's objects with the namespace monitoring enforcing `level`, then `change` applied. */
+  const enforcing = (level: string, change: (objects: RenderedObject[]) => RenderedObject[] = (o) => o) =>
+    change(withChange('Namespace', 'monitoring', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce'] = level)));
+  const hostNetworkGrafana = (objects: RenderedObject[]) => withChange('Deployment', 'grafana', (d) => (d.spec.template.spec.hostNetwork = true), objects);
+  const levelFindings = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === PSS);
+
+  test('a Deployment with hostNetwork in a restricted namespace is an error naming the pod, the namespace, the level and the check', () => {
+    expect(levelFindings(analyzePolicy(enforcing('restricted', hostNetworkGrafana)))).toEqual([{
+      severity: 'error', code: PSS, where: G,
+      message: `${G} runs in namespace monitoring, which enforces Pod Security level restricted, and the admission controller will reject its pods: ` +
+        'Host Namespaces (hostNamespaces) at /spec/template/spec/hostNetwork: hostNetwork is true; ' +
+        // What the admission controller sees: with hostNetwork, the API server defaults the hostPort to the containerPort.
+        'Host Ports (hostPorts) at /spec/template/spec/containers/0/ports/0/hostPort: container grafana uses host port 3000 (with hostNetwork, an unset hostPort is the containerPort)',
+      fix: '/spec/template/spec/hostNetwork must be false or unset; /spec/template/spec/containers/0/ports/0/hostPort must be 0 or unset, without hostNetwork; ' +
+        'or run it in a namespace that enforces privileged, the strictest level it meets',
+    }]);
+    // Baseline forbids it as well.
+    expect(levelFindings(analyzePolicy(enforcing('baseline', hostNetworkGrafana))).map((d) => [d.where, d.message])).toEqual([[G, expect.stringContaining('(hostNamespaces)')]]);
+  });
+
+  test('the same Deployment in a privileged namespace passes this rule', () => {
+    expect(levelFindings(analyzePolicy(enforcing('privileged', hostNetworkGrafana)))).toEqual([]);
+  });
+
+  test('a pod in a namespace the stack does not define is not checked by it (its level is unknown)', () => {
+    const elsewhere = enforcing('restricted', (o) => withChange('Deployment', 'grafana', (d) => { d.metadata.namespace = 'elsewhere'; d.spec.template.spec.hostNetwork = true; }, o));
+    const diagnostics = analyzePolicy(elsewhere);
+    expect(diagnostics.filter((d) => d.where === 'Deployment elsewhere/grafana').map((d) => d.code)).not.toContain(PSS);
+    expect(levelFindings(diagnostics)).toEqual([]);
+  });
+
+  test("every pod of the stack's namespace meets restricted, the operator's Prometheus and Alertmanager pods included", () => {
+    expect(levelFindings(analyzePolicy(enforcing('restricted')))).toEqual([]);
+  });
+
+  test("node-exporter needs its privileged namespace: at baseline, each host field it uses is named", () => {
+    const nodeBaseline = withChange('Namespace', 'monitoring-node', (n) => (n.metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'));
+    const [finding, ...others] = levelFindings(analyzePolicy(nodeBaseline));
+    expect(others).toEqual([]);
+    expect(finding.where).toBe('DaemonSet monitoring-node/node-exporter');
+    expect(finding.message).toMatch(/^DaemonSet monitoring-node\/node-exporter runs in namespace monitoring-node, which enforces Pod Security level baseline, and the admission controller will reject its pods: Host Namespaces \(hostNamespaces\) at \/spec\/template\/spec\/hostNetwork: hostNetwork is true; Host Namespaces \(hostNamespaces\) at \/spec\/template\/spec\/hostPID: hostPID is true; (.*; )?HostPath Volumes \(hostPathVolumes\) at \/spec\/template\/spec\/volumes\/\d+\/hostPath/);
+    expect(finding.fix).toMatch(/or run it in a namespace that enforces privileged, the strictest level it meets$/);
+  });
+
+  test("a fix names the level the pod does meet; each failing check is listed", () => {
+    const capabilities = enforcing('restricted', (o) => withChange('Deployment', 'grafana', (d) => (d.spec.template.spec.containers[0].securityContext.capabilities.add = ['CHOWN']), o));
+    expect(levelFindings(analyzePolicy(capabilities))).toEqual([expect.objectContaining({
+      where: G,
+      message: expect.stringContaining('Capabilities (v1.22+) (capabilities_restricted) at /spec/template/spec/containers/0/securityContext/capabilities/add: container grafana adds CHOWN'),
+      fix: '/spec/template/spec/containers/0/securityContext/capabilities/add must be unset or only NET_BIND_SERVICE; or run it in a namespace that enforces baseline, the strictest level it meets',
+    })]);
+  });
+
+  test("an operator CR is checked as the operator renders its pod: its containers entries patch the operator's secure containers", () => {
+    // A patch entry that only changes arguments keeps the operator's securityContext.
+    expect(levelFindings(analyzePolicy(enforcing('restricted', (o) => withChange('Prometheus', 'k8s', (p) => (p.spec.containers = [{ name: 'prometheus', args: ['--log.level=debug'] }]), o))))).toEqual([]);
+    const weakened = enforcing('restricted', (o) => withChange('Prometheus', 'k8s', (p) => (p.spec.containers = [{ name: 'prometheus', securityContext: { allowPrivilegeEscalation: true } }]), o));
+    expect(levelFindings(analyzePolicy(weakened)).map((d) => [d.where, d.message])).toEqual([[
+      'Prometheus monitoring/k8s', expect.stringContaining('Privilege Escalation (v1.8+) (allowPrivilegeEscalation) at /spec/containers/0/securityContext/allowPrivilegeEscalation'),
+    ]]);
+    // Without the pod-level runAsNonRoot, the operator's own containers inherit none.
+    const rootPod = enforcing('restricted', (o) => withChange('Alertmanager', 'main', (a) => delete a.spec.securityContext.runAsNonRoot, o));
+    const [finding] = levelFindings(analyzePolicy(rootPod));
+    expect(finding).toEqual(expect.objectContaining({ where: 'Alertmanager monitoring/main', message: expect.stringContaining("(runAsNonRoot) at /securityContext/runAsNonRoot of the operator's container alertmanager") }));
+    // A host path volume on the CR is found at its place in the CR.
+    const hostPath = enforcing('baseline', (o) => withChange('Prometheus', 'k8s', (p) => (p.spec.volumes = [{ name: 'root', hostPath: { path: '/' } }]), o));
+    expect(levelFindings(analyzePolicy(hostPath)).map((d) => d.message)).toEqual([expect.stringContaining('HostPath Volumes (hostPathVolumes) at /spec/volumes/0/hostPath')]);
+  });
+
+  test('an enforce label that is not a level is enforced as restricted, as the controller fails closed', () => {
+    const typo = enforcing('Restricted', hostNetworkGrafana);
+    expect(levelFindings(analyzePolicy(typo)).map((d) => d.message)).toEqual([expect.stringContaining(
+      'enforces Pod Security level restricted (its label pod-security.kubernetes.io/enforce=Restricted is not a level, so the controller enforces restricted)',
+    )]);
   });
 });
 

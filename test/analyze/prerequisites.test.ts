@@ -1,6 +1,6 @@
 // What must exist before the pods start and what Prometheus and Alertmanager take in, as SUMMARY.md and `o11y list`
 // say it: read from the written objects, so patches and extra objects count like the values.
-import { referencedSecrets } from '../../src/analyze/prerequisites';
+import { describeConsumer, referencedSecrets } from '../../src/analyze/prerequisites';
 import { stackFiles } from '../../src/synth/layout';
 import { at, find, render, renderError } from '../helpers';
 import type { StackValues } from '../../src';
@@ -42,8 +42,57 @@ describe('the Secrets checklist', () => {
     expect(secrets.map((s) => `${s.namespace}/${s.name}:${s.keys.join(',')}`)).toEqual(['monitoring/smtp:password']);
   });
 
-  test('SUMMARY.md has it as a checklist', () => {
-    expect(summary(receivers)).toContain('- [ ] Secret `monitoring/oncall-token`, keys `token` (read by Alertmanager/main, Secret/alertmanager-main-config)');
+  test('SUMMARY.md has it as a checklist, each Secret with who reads it and how', () => {
+    expect(summary(receivers)).toContain([
+      '- [ ] Secret `monitoring/oncall-token`, keys `token` (read by Alertmanager/main, Secret/alertmanager-main-config)',
+      '  - Alertmanager/main, container `alertmanager`: spec.secrets, at /etc/alertmanager/secrets/oncall-token/',
+      '  - Secret/alertmanager-main-config: stringData.alertmanager.yaml reads /etc/alertmanager/secrets/oncall-token/token (key `token`)',
+    ].join('\n'));
+  });
+});
+
+describe('who reads each Secret', () => {
+  const consumers = (values: StackValues, name: string) => {
+    const secret = referencedSecrets(render(values).objects).find((s) => s.name === name);
+    if (!secret) throw new Error(`Secret ${name} is not on the list`);
+    return secret.consumers.map((c) => describeConsumer(c));
+  };
+
+  test('a container through env secretKeyRef, with the variable and the key', () => {
+    expect(consumers({}, 'grafana-admin')).toEqual([
+      'Deployment/grafana, container grafana: env GF_SECURITY_ADMIN_PASSWORD (key admin-password)',
+      'Deployment/grafana, container grafana: env GF_SECURITY_ADMIN_USER (key admin-user)',
+    ]);
+  });
+
+  test('the containers that mount a Secret volume, and where; envFrom', () => {
+    const values: StackValues = {
+      patches: [{
+        kind: 'Deployment', name: 'grafana', ops: [
+          { op: 'add', path: '/spec/template/spec/volumes/-', value: { name: 'certs', secret: { secretName: 'grafana-tls', items: [{ key: 'tls.crt', path: 'tls.crt' }] } } },
+          { op: 'add', path: '/spec/template/spec/containers/0/volumeMounts/-', value: { name: 'certs', mountPath: '/etc/grafana/tls', readOnly: true } },
+          { op: 'add', path: '/spec/template/spec/containers/0/envFrom', value: [{ prefix: 'GF_', secretRef: { name: 'grafana-env' } }] },
+        ],
+      }],
+    };
+    expect(consumers(values, 'grafana-tls')).toEqual(['Deployment/grafana, container grafana: volume certs at /etc/grafana/tls (key tls.crt)']);
+    expect(consumers(values, 'grafana-env')).toEqual(['Deployment/grafana, container grafana: envFrom (prefix GF_)']);
+  });
+
+  test('a custom resource by the field that names it: remote write credentials, a ServiceMonitor\'s TLS CA', () => {
+    const monitor = {
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'app', namespace: 'monitoring' },
+      spec: { selector: { matchLabels: { app: 'app' } }, endpoints: [{ port: 'https', scheme: 'https', tlsConfig: { ca: { secret: { name: 'app-ca', key: 'ca.crt' } }, serverName: 'app' } }] },
+    };
+    const values: StackValues = {
+      prometheus: { remoteWrite: [{ url: 'https://metrics.example.com/write', basicAuth: { username: { name: 'remote-write', key: 'user' }, password: { name: 'remote-write', key: 'pass' } } }] },
+      extraObjects: [monitor],
+    };
+    expect(consumers(values, 'remote-write')).toEqual([
+      'Prometheus/k8s: spec.remoteWrite[0].basicAuth.password (key pass)',
+      'Prometheus/k8s: spec.remoteWrite[0].basicAuth.username (key user)',
+    ]);
+    expect(consumers(values, 'app-ca')).toEqual(['ServiceMonitor/app: spec.endpoints[0].tlsConfig.ca.secret (key ca.crt)']);
   });
 });
 

@@ -17,6 +17,8 @@ const base: AlertmanagerValues = {
       { receiver: 'pager', matchers: ['severity="critical"'], continue: true },
     ],
   },
+  // Mail goes out on the submission port, which the NetworkPolicy must then allow.
+  egress: [{ ports: [443, 587] }],
 };
 const codes = (alertmanager: AlertmanagerValues) => render({ alertmanager }).warnings.map((w) => w.code);
 const warningsOf = (alertmanager: AlertmanagerValues, code: string) => render({ alertmanager }).warnings.filter((w) => w.code === code);

@@ -17,6 +17,13 @@ describe('control-plane component', () => {
     expect(at(kubelet, 'spec.endpoints.1.honorTimestamps')).toBe(false);
   });
 
+  test('checks the kubelets\' certificates against the cluster CA only when told they are signed by it', () => {
+    const tlsOf = (manifests: typeof objects) => (at(only(manifests, 'ServiceMonitor', 'kubelet'), 'spec.endpoints') as Array<{ tlsConfig: unknown }>).map((e) => e.tlsConfig);
+    expect(new Set(tlsOf(objects).map((t) => JSON.stringify(t)))).toEqual(new Set([JSON.stringify({ insecureSkipVerify: true })]));
+    const verified = synth((chart) => new ControlPlane(chart, 'control-plane', controlPlaneProps({ kubelet: { enabled: true, cadvisor: true, probes: true, verifyTls: true } })));
+    expect(new Set(tlsOf(verified).map((t) => JSON.stringify(t)))).toEqual(new Set([JSON.stringify({ caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' })]));
+  });
+
   test('keeps the metrics path as a label so kubelet and cAdvisor series stay apart', () => {
     expect(at(only(objects, 'ServiceMonitor', 'kubelet'), 'spec.endpoints.1.relabelings')).toEqual([
       { action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' },
@@ -38,7 +45,7 @@ describe('control-plane component', () => {
 
   test('each monitor can be switched off, and cAdvisor on its own; their rules and dashboards go with them', () => {
     const props = controlPlaneProps({
-      kubelet: { enabled: true, cadvisor: false, probes: true },
+      kubelet: { enabled: true, cadvisor: false, probes: true, verifyTls: false },
       apiserver: { enabled: false }, coreDns: { ...controlPlaneProps().coreDns, enabled: false }, kubeScheduler: { enabled: false }, kubeControllerManager: { enabled: false },
     });
     let partial: ControlPlane | undefined;

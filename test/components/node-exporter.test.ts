@@ -41,7 +41,8 @@ describe('node-exporter component', () => {
   test('runs unprivileged despite the host access, with the stack\'s pull policy', () => {
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(at(pod, 'spec.automountServiceAccountToken')).toBe(false);
+    // The token is the proxy's, to review each scrape with the API server.
+    expect(at(pod, 'spec.automountServiceAccountToken')).toBe(true);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     const always = podTemplate(only(synth((chart) => new NodeExporter(chart, 'node-exporter', nodeExporterProps({ common: { namespace: 'monitoring', instance: 'test', imagePullPolicy: 'Always' } }))), 'DaemonSet', 'node-exporter'));
     expect(always.spec.containers[0].imagePullPolicy).toBe('Always');
@@ -54,9 +55,26 @@ describe('node-exporter component', () => {
     expect(at(monitor, 'spec.endpoints.0.relabelings.0')).toEqual({ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' });
   });
 
+  test('listens on the node\'s loopback only; kube-rbac-proxy serves it on the node\'s address over TLS', () => {
+    const [exporter, proxy] = pod.spec.containers as Array<{ name: string; args: string[]; ports?: Array<{ hostPort?: number }>; livenessProbe: unknown }>;
+    expect(exporter.args).toContain('--web.listen-address=127.0.0.1:9100');
+    expect(exporter.ports).toBeUndefined();
+    expect(exporter.livenessProbe).toMatchObject({ httpGet: { host: '127.0.0.1', port: 9100 } });
+    expect(proxy.name).toBe('kube-rbac-proxy');
+    expect(proxy.args).toEqual(expect.arrayContaining(['--secure-listen-address=[$(IP)]:9100', '--upstream=http://127.0.0.1:9100/']));
+    expect(proxy.ports).toEqual([{ name: 'https', containerPort: 9100, hostPort: 9100 }]);
+    expect(at(only(objects, 'ServiceMonitor', 'node-exporter'), 'spec.endpoints.0')).toMatchObject({
+      port: 'https', scheme: 'https', bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token', tlsConfig: { insecureSkipVerify: true },
+    });
+    expect(at(only(objects, 'ClusterRole', 'node-exporter'), 'rules')).toEqual([
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+    ]);
+  });
+
   test('port, tolerations and extra flags are props', () => {
     const custom = podTemplate(only(synth((chart) => new NodeExporter(chart, 'node-exporter', nodeExporterProps({ port: 9200, tolerations: [], extraArgs: ['--collector.systemd'] }))), 'DaemonSet', 'node-exporter'));
-    expect(custom.spec.containers[0].args).toEqual(expect.arrayContaining(['--web.listen-address=:9200', '--collector.systemd']));
+    expect(custom.spec.containers[0].args).toEqual(expect.arrayContaining(['--web.listen-address=127.0.0.1:9200', '--collector.systemd']));
     expect(at(custom, 'spec.tolerations')).toEqual([]);
   });
 

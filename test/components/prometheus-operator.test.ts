@@ -33,9 +33,37 @@ describe('prometheus-operator component', () => {
     expect(monitoring.verbs).not.toContain('*');
   });
 
-  test('is scraped as job prometheus-operator', () => {
-    expect(at(only(objects, 'Service', 'prometheus-operator'), 'spec.ports.0.name')).toBe('http');
-    expect(at(only(objects, 'ServiceMonitor', 'prometheus-operator'), 'spec.endpoints.0.port')).toBe('http');
+  test('is scraped as job prometheus-operator, over TLS through kube-rbac-proxy with Prometheus\' token', () => {
+    expect(at(only(objects, 'Service', 'prometheus-operator'), 'spec.ports')).toEqual([{ name: 'https', port: 8443, targetPort: 'https', protocol: 'TCP' }]);
+    expect(at(only(objects, 'ServiceMonitor', 'prometheus-operator'), 'spec.endpoints.0')).toMatchObject({
+      port: 'https', scheme: 'https', bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token', tlsConfig: { insecureSkipVerify: true },
+    });
+    const containers = at(only(objects, 'Deployment', 'prometheus-operator'), 'spec.template.spec.containers') as Array<{ name: string; args: string[]; ports?: unknown[] }>;
+    // The operator itself on the loopback only; the proxy is the one port of the pod.
+    expect(containers[0].args).toContain('--web.listen-address=127.0.0.1:8080');
+    expect(containers[0].ports).toBeUndefined();
+    expect(containers[1].name).toBe('kube-rbac-proxy');
+    expect(containers[1].args).toEqual(expect.arrayContaining(['--secure-listen-address=:8443', '--upstream=http://127.0.0.1:8080/', '--ignore-paths=/healthz']));
+    const rules = at(only(objects, 'ClusterRole', 'prometheus-operator'), 'rules') as Array<{ resources: string[]; verbs: string[] }>;
+    expect(rules).toEqual(expect.arrayContaining([
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+    ]));
+  });
+
+  test('with cert-manager, its proxy serves a Certificate that Prometheus verifies by the Service name', () => {
+    const tls = synth((chart) => new PrometheusOperator(chart, 'prometheus-operator', prometheusOperatorProps({
+      common: { namespace: 'monitoring', instance: 'test', scrapeTls: { certManager: { issuer: { name: 'internal-ca', kind: 'ClusterIssuer' } } } },
+    })));
+    expect(at(only(tls, 'Certificate', 'prometheus-operator'), 'spec')).toMatchObject({
+      secretName: 'prometheus-operator-tls', issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+      dnsNames: expect.arrayContaining(['prometheus-operator.monitoring.svc']),
+    });
+    expect(at(only(tls, 'ServiceMonitor', 'prometheus-operator'), 'spec.endpoints.0.tlsConfig')).toEqual({
+      ca: { secret: { name: 'prometheus-operator-tls', key: 'ca.crt' } }, serverName: 'prometheus-operator.monitoring.svc',
+    });
+    const proxy = (at(only(tls, 'Deployment', 'prometheus-operator'), 'spec.template.spec.containers') as Array<{ args: string[] }>)[1];
+    expect(proxy.args).toEqual(expect.arrayContaining(['--tls-cert-file=/etc/tls/private/tls.crt', '--tls-private-key-file=/etc/tls/private/tls.key']));
   });
 
   test('brings its rules', () => {

@@ -26,16 +26,16 @@ export const alertmanagerProps = (more: Partial<AlertmanagerProps> = {}): Alertm
   ...common(), ...ALERTMANAGER_DEFAULTS, image: DEFAULT_IMAGES.alertmanager, ...more,
 });
 export const nodeExporterProps = (more: Partial<NodeExporterProps> = {}): NodeExporterProps => ({
-  ...common(), ...NODE_EXPORTER_DEFAULTS, image: DEFAULT_IMAGES.nodeExporter, ...more,
+  ...common(), ...NODE_EXPORTER_DEFAULTS, image: DEFAULT_IMAGES.nodeExporter, rbacProxyImage: DEFAULT_IMAGES.kubeRbacProxy, scraperNamespace: 'monitoring', ...more,
 });
 export const kubeStateMetricsProps = (more: Partial<KubeStateMetricsProps> = {}): KubeStateMetricsProps => ({
-  ...common(), ...KUBE_STATE_METRICS_DEFAULTS, image: DEFAULT_IMAGES.kubeStateMetrics, ...more,
+  ...common(), ...KUBE_STATE_METRICS_DEFAULTS, image: DEFAULT_IMAGES.kubeStateMetrics, rbacProxyImage: DEFAULT_IMAGES.kubeRbacProxy, ...more,
 });
 export const grafanaProps = (more: Partial<GrafanaProps> = {}): GrafanaProps => ({
   ...common(), ...GRAFANA_DEFAULTS, image: DEFAULT_IMAGES.grafana, sidecarImage: DEFAULT_IMAGES.grafanaSidecar, ...more,
 });
 export const prometheusOperatorProps = (more: Partial<PrometheusOperatorProps> = {}): PrometheusOperatorProps => ({
-  ...common(), ...PROMETHEUS_OPERATOR_DEFAULTS, image: DEFAULT_IMAGES.prometheusOperator, configReloaderImage: DEFAULT_IMAGES.prometheusConfigReloader, ...more,
+  ...common(), ...PROMETHEUS_OPERATOR_DEFAULTS, image: DEFAULT_IMAGES.prometheusOperator, rbacProxyImage: DEFAULT_IMAGES.kubeRbacProxy, configReloaderImage: DEFAULT_IMAGES.prometheusConfigReloader, ...more,
 });
 export const controlPlaneProps = (more: Partial<ControlPlaneProps> = {}): ControlPlaneProps => ({
   ...common(), ...CONTROL_PLANE_DEFAULTS, ...more,

@@ -26,7 +26,10 @@ describe('o11y drill', () => {
     const { factor, versions, results } = JSON.parse(run.stdout);
     expect(factor).toBe(60);
     // It ran the software the stack deploys, and says so.
-    expect(versions).toEqual({ prometheus: DEFAULT_IMAGES.prometheus.tag.slice(1), alertmanager: DEFAULT_IMAGES.alertmanager.tag.slice(1), nodeExporter: DEFAULT_IMAGES.nodeExporter.tag.slice(1) });
+    expect(versions).toEqual({
+      prometheus: DEFAULT_IMAGES.prometheus.tag.slice(1), alertmanager: DEFAULT_IMAGES.alertmanager.tag.slice(1),
+      nodeExporter: DEFAULT_IMAGES.nodeExporter.tag.slice(1), kubeRbacProxy: DEFAULT_IMAGES.kubeRbacProxy.tag.slice(1),
+    });
     const result = (scenario: string, alert: string) => results.find((r: { scenario: string; alert: string }) => r.scenario === scenario && r.alert === alert);
     expect(results.map((r: { scenario: string; alert: string }) => `${r.scenario}: ${r.alert}`)).toEqual([
       'node_exporter stopped: TargetDown',
@@ -96,7 +99,7 @@ describe('o11y drill', () => {
       child.kill(signal);
       const code = await new Promise((resolve) => child.on('exit', resolve));
       expect(code).toBe(exitCode);
-      expect(stderr).toContain('interrupted; every Prometheus, Alertmanager and node_exporter it started is stopped');
+      expect(stderr).toContain('interrupted; every Prometheus, Alertmanager, node_exporter and kube-rbac-proxy it started is stopped');
       expect(running()).toEqual([]);
       expect(fs.readdirSync(tmp)).toEqual([]);
     }, 60000);
