@@ -20,7 +20,7 @@ import type { ModelObject, StackModel } from '../model/stack-model';
 import { selects, type LabelSelector, type Labels } from './label-selector';
 import { addressInside, evaluateFlow, policySet, type ContainerPort, type DirectionVerdict, type Flow, type FlowEndpoint, type FlowVerdict, type PodEndpoint, type PolicySet, type Protocol } from './network-policy-eval';
 import { podSources, type PodSource } from './policy';
-import { configDestinations, resourceDestinations } from './receiver-destinations';
+import { configDestinations, resourceDestinations } from '../alerting/destinations';
 
 /** What a flow is for: the fix depends on it. */
 export type FlowNeed = 'scrape' | 'alerts' | 'gossip' | 'datasource' | 'receiver' | 'remote-write' | 'export' | 'dns' | 'api-server';

@@ -41,7 +41,10 @@ const MOUNTED_SECRET_FILE = /\/etc\/(?:prometheus|alertmanager)\/secrets\/([a-z0
 /** Every Secret the objects read and the stack does not write itself, sorted by namespace and name. */
 export function referencedSecrets(objects: readonly ModelObject[]): SecretReference[] {
   const found = new Map<string, { namespace: string; name: string; keys: Set<string>; usedBy: Set<string>; consumers: Map<string, SecretConsumer> }>();
-  const written = new Set(objects.filter((o) => o.manifest.kind === 'Secret').map((o) => `${o.manifest.metadata.namespace ?? 'default'}/${o.manifest.metadata.name}`));
+  // Secrets the stack writes, and those cert-manager issues from the stack's Certificates: neither is to be made by hand.
+  const issued = objects.filter((o) => o.manifest.kind === 'Certificate' && o.manifest.apiVersion.startsWith('cert-manager.io/'))
+    .map((o) => `${o.manifest.metadata.namespace ?? 'default'}/${String((o.manifest.spec as { secretName?: unknown } | undefined)?.secretName)}`);
+  const written = new Set([...objects.filter((o) => o.manifest.kind === 'Secret').map((o) => `${o.manifest.metadata.namespace ?? 'default'}/${o.manifest.metadata.name}`), ...issued]);
   for (const { manifest } of objects) {
     const namespace = manifest.metadata.namespace ?? 'default';
     const user = `${manifest.kind}/${manifest.metadata.name}`;
@@ -221,6 +224,21 @@ export function collectorLines(config: Partial<CollectorConfig> | undefined): st
   ];
 }
 
+/** cert-manager and the issuers the stack's Certificates name: their Secrets exist only once those do. */
+function issuerLines(objects: readonly ModelObject[]): string[] {
+  const issuers = new Set(objects.filter((o) => o.manifest.kind === 'Certificate' && o.manifest.apiVersion.startsWith('cert-manager.io/')).map((o) => {
+    const ref = ((o.manifest.spec ?? {}) as { issuerRef?: { kind?: string; name?: string } }).issuerRef ?? {};
+    return ref.kind === 'ClusterIssuer' ? `ClusterIssuer \`${ref.name}\`` : `Issuer \`${o.manifest.metadata.namespace ?? 'default'}/${ref.name}\``;
+  }));
+  if (!issuers.size) return [];
+  return [
+    '',
+    `Certificates the stack asks cert-manager for: their Secrets (\`<service>-tls\`) are issued, not made by hand, once these exist:`,
+    '',
+    `- [ ] cert-manager (its CRDs and controller), and ${[...issuers].sort().join(', ')}: a CA or self-signed issuer, which puts \`ca.crt\` in each Secret (Prometheus checks the exporters' certificates with it)`,
+  ];
+}
+
 /** The SUMMARY.md section: what must exist before the pods start, and what the stack takes in. */
 export function prerequisitesReport(objects: readonly ModelObject[], sizingNote: string | undefined, collector?: Partial<CollectorConfig>): string {
   const secrets = referencedSecrets(objects);
@@ -235,6 +253,7 @@ export function prerequisitesReport(objects: readonly ModelObject[], sizingNote:
     `Secrets the stack reads and does not create (${secrets.length}): the pods that read them do not start until they exist.`,
     '',
     ...(checklist.length ? checklist : ['None.']),
+    ...issuerLines(objects),
     '',
     '## What Prometheus and Alertmanager take in',
     '',

@@ -123,7 +123,7 @@ export function installTools(names: readonly string[] = [], log: (line: string) 
 
 export function listTools(): void {
   for (const spec of Object.values(TOOLS)) {
-    console.log(`${spec.name.padEnd(14)} ${spec.version.padEnd(8)} ${hasTool(spec.name) ? toolFile(spec.name) : `not built (o11y tools install)`}`);
+    console.log(`${spec.name.padEnd(15)} ${spec.version.padEnd(8)} ${hasTool(spec.name) ? toolFile(spec.name) : `not built (o11y tools install)`}`);
   }
 }
 

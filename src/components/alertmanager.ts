@@ -8,7 +8,7 @@ import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, Tim
 import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/monitoring';
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { dnsEgress, internetEgress, urlDestination, urlEgress, type PeerAllowance, type ResolvedNetwork } from '../k8s/network';
-import { receiverDestinations } from '../alerting/destinations';
+import { configDestinations, resourceDestinations } from '../alerting/destinations';
 import { plainResources } from '../k8s/pod';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection, type StorageValues } from './operator-managed';
@@ -132,9 +132,14 @@ export interface AlertmanagerProps extends ComponentProps, Omit<ResolvedAlertman
  * Receivers at an IP address or an in-cluster Service by their URL; the rest (DNS names outside the cluster)
  * through `egress`, which the flow analyzer checks them against.
  */
-function receiverEgress(network: ResolvedNetwork, namespace: string, receivers: readonly Receiver[], egress: readonly AlertmanagerEgress[]): PeerAllowance[] {
-  const byUrl = receivers.flatMap(receiverDestinations)
-    .flatMap((d) => (urlDestination(d.address, namespace)?.kind === 'external' ? [] : urlEgress(network, d.address, namespace)));
+function receiverEgress(network: ResolvedNetwork, namespace: string, routing: RoutingValues, teams: readonly TeamRouting[], egress: readonly AlertmanagerEgress[]): PeerAllowance[] {
+  // Read from the configuration as it is written, as the flow analyzer reads it.
+  const config = alertmanagerConfig(routing);
+  const addresses = [
+    ...configDestinations(config),
+    ...teams.flatMap((t) => resourceDestinations(t.namespace, teamConfigName(t), teamConfigSpec(t), config)),
+  ].flatMap((d) => ('url' in d ? [d.proxy ?? d.url] : []));
+  const byUrl = addresses.flatMap((a) => (urlDestination(a, namespace)?.kind === 'external' ? [] : urlEgress(network, a, namespace)));
   const outside = egress.map((e) => (e.cidrs ? { cidrs: e.cidrs, ports: e.ports.map((port) => ({ port })) } : internetEgress(network, e.ports.map((port) => ({ port })))));
   return [...new Map([...byUrl, ...outside].map((p) => [JSON.stringify(p), p])).values()];
 }
@@ -236,7 +241,7 @@ export class Alertmanager extends Component {
         gossip,
       ],
       // At synth: receivers added with addReceiver count too.
-      egress: () => [dnsEgress(this.network), gossip, ...receiverEgress(this.network, this.namespace, [...this.receiverList, ...props.teams.flatMap((t) => t.receivers)], props.egress)],
+      egress: () => [dnsEgress(this.network), gossip, ...receiverEgress(this.network, this.namespace, this.routing, props.teams, props.egress)],
     });
   }
 

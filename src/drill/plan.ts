@@ -51,13 +51,15 @@ export function planDrill(model: StackModel, factor: number, timeoutMs = 120000)
   const skipped: string[] = [];
   const targetDown = alerts.get('TargetDown');
   if (v.nodeExporter.enabled && targetDown) {
-    const labels = { job: 'node-exporter', namespace: v.common.namespace, service: 'node-exporter' };
+    // The namespace its series carry is the DaemonSet's (node-exporter runs in a namespace of its own).
+    const daemonSet = model.objects.find((o) => o.manifest.kind === 'DaemonSet' && o.manifest.metadata.name === 'node-exporter');
+    const labels = { job: 'node-exporter', namespace: daemonSet?.manifest.metadata.namespace ?? v.common.namespace, service: 'node-exporter' };
     // Through the stack's kube-rbac-proxy, as its Prometheus scrapes it; directly, and saying why, where it has none.
     const scrape = nodeExporterScrape(model);
     const proxy = 'direct' in scrape ? undefined : scrape;
     const origin = 'direct' in scrape
       ? `built-in: a real node_exporter, scraped directly (${scrape.direct}), stopped by the drill`
-      : `built-in: a real node_exporter behind the stack's kube-rbac-proxy, scraped like the stack's (${scrape.scheme}, Prometheus' token, reviewed by a local API server), stopped by the drill`;
+      : `built-in: a real node_exporter behind the stack's kube-rbac-proxy, scraped like the stack's (${scrape.scheme}, ${scrape.sendsToken ? "Prometheus' token" : 'no token'}, reviewed by a local API server), stopped by the drill`;
     scenarios.push({
       name: 'node_exporter stopped',
       origin,

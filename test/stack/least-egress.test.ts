@@ -1,6 +1,6 @@
 // Least egress as written: each component's NetworkPolicy names where it may go, from the stack's own wiring and
 // `common.network`; receivers and remote write by their URLs; everything else denied.
-import { defineStack } from '../../src';
+import { defineStack, type StackValues } from '../../src';
 import { renderStack } from '../../src/synth/pipeline';
 import type { Receiver } from '../../src/alerting/types';
 import { at, find, render, renderError } from '../helpers';
@@ -112,7 +112,7 @@ describe('images by digest', () => {
   });
 
   test('--strict warns about every image pinned by tag only, and not about one with a digest', () => {
-    const strict = (values: Parameters<typeof render>[0]) =>
+    const strict = (values: StackValues) =>
       renderStack({ definition: defineStack(values), name: 'test', source: 'stacks/test.ts' }, { strict: true }).warnings.filter((w) => w.code === 'policy/image-digest');
     const warnings = strict({});
     expect(warnings.map((w) => w.where)).toEqual(expect.arrayContaining(['Deployment monitoring/grafana › container grafana', 'Prometheus monitoring/k8s › spec.image']));

@@ -1,6 +1,6 @@
 // Where each receiver integration sends, as Alertmanager would: its URL, the global setting, Alertmanager's default
 // host when the URL is in a file or a Secret, or unknown (a webhook's url_file).
-import { configDestinations, resourceDestinations } from '../../src/analyze/receiver-destinations';
+import { configDestinations, resourceDestinations } from '../../src/alerting/destinations';
 
 describe('alertmanager.yaml', () => {
   test.each([
