@@ -3,6 +3,8 @@ import * as path from 'path';
 import { OPERATOR_POD_SELECTORS } from '../src/k8s/names';
 import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
 import { renderStack, type Manifest, type RenderedStack } from '../src/synth/pipeline';
+import { admittedPod, podSources } from '../src/analyze/policy';
+import { podSecurityLevel } from '../src/analyze/pod-security';
 import { at, podTemplate, render, type PodTemplate } from './helpers';
 
 const stacks: RenderedStack[] = [
@@ -28,6 +30,14 @@ function podsOf(stack: RenderedStack): Array<[string, Record<string, string>]> {
 
 describe.each(stacks.map((s) => [s.name, s] as const))('stack %s', (_name, stack) => {
   const kind = (k: string) => stack.objects.filter((o) => o.manifest.kind === k).map((o) => o.manifest);
+
+  test('every pod meets Pod Security restricted, but node-exporter, which needs privileged', () => {
+    const levels = podSources(stack.objects).map((source) => [source.where, podSecurityLevel(admittedPod(source).pod)]);
+    expect(levels.length).toBeGreaterThan(4);
+    for (const [where, level] of levels) {
+      expect([where, level]).toEqual([where, /^DaemonSet [a-z-]+\/node-exporter$/.test(where) ? 'privileged' : 'restricted']);
+    }
+  });
   const workloads = stack.objects.filter((o) => WORKLOADS.includes(o.manifest.kind)).map((o) => o.manifest);
 
   test('every pod runs as non-root with the RuntimeDefault seccomp profile', () => {

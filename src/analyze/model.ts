@@ -86,7 +86,7 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
   const tracing = analyzeControlPlaneTracing(model);
   diagnostics.push(...tracing.diagnostics);
   // Security last: the review reads best once the reader knows what the stack runs.
-  const laterReports = [...(tracing.report ? [tracing.report] : []), securityReport(model.objects)];
+  const laterReports = [...(tracing.report ? [tracing.report] : []), securityReport(model.objects, model.values.common.network)];
   if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites, ...laterReports] };
   const analysis = analyzeRouting(routing, alertProfiles(model.rules, prometheus.alertLabels), model.alerting.namespace);
   return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report, ...laterReports] };

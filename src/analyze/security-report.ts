@@ -2,6 +2,7 @@
 // (after patches, extra objects and the customize hook), so the section describes what will run, not what the
 // values meant. Pod Security per namespace, RBAC per ServiceAccount, NetworkPolicies in words, exposed ports, and
 // how every scrape is encrypted and authenticated. It reports; policy.ts is what refuses.
+import type { ResolvedNetwork } from '../k8s/network';
 import type { KubernetesObject } from '../core/primitives';
 import type { ModelObject } from '../model/stack-model';
 import { selects, type LabelSelector } from './label-selector';
@@ -56,10 +57,12 @@ function rawPodSpec(pod: PodSource): Record<string, Json> {
 interface Context {
   readonly manifests: readonly KubernetesObject[];
   readonly pods: readonly PodSource[];
+  readonly network?: ResolvedNetwork;
 }
 
-export function securityReport(objects: readonly ModelObject[]): string {
-  const context: Context = { manifests: objects.map((o) => o.manifest), pods: podSources(objects) };
+/** `network`: the stack's `common.network`, whose defaults (any address) the report points out. */
+export function securityReport(objects: readonly ModelObject[], network?: ResolvedNetwork): string {
+  const context: Context = { manifests: objects.map((o) => o.manifest), pods: podSources(objects), network };
   return [
     '## Security',
     '',
@@ -339,8 +342,21 @@ function networkPolicySection(context: Context): string[] {
     '',
     ...(rows.length ? table(['Policy', 'Selects', 'Ingress allowed', 'Egress allowed'], rows) : ['No NetworkPolicy: every pod accepts and opens any connection.']),
     ...(unselected.length ? ['', `Selected by no policy (any pod may reach them): ${unselected.map(workloadName).sort(byText).join(', ')}.`] : []),
+    ...networkAssumptions(context.network),
     '',
   ];
+}
+
+/** Where the egress is "any address" only because `common.network` does not say where things are. */
+function networkAssumptions(network: ResolvedNetwork | undefined): string[] {
+  if (!network) return [];
+  const anywhere = (cidrs: readonly string[]) => cidrs.some((c) => c.endsWith('/0'));
+  const notes = [
+    ...(anywhere(network.apiServer.cidrs) ? [`- The API server is "any address" on ${network.apiServer.ports.join(', ')} (\`common.network.apiServer\` unset): the pods that reach it (and Grafana's dashboard sidecar, which fetches \`.url\` keys) may reach any host on those ports. Set its endpoints' CIDRs (\`kubectl get endpoints kubernetes -n default\`).`] : []),
+    ...(anywhere(network.nodeCidrs) ? ['- The nodes are "any address" (`common.network.nodeCidrs` unset): Prometheus may reach any host on the kubelet and exporter ports. Set the nodes\' CIDRs.'] : []),
+    ...(network.clusterCidrs.length ? [] : ['- The cluster\'s pod and Service CIDRs are not known (`common.network.clusterCidrs`): "any address" rules include them (CNIs match pod IPs against ipBlocks differently).']),
+  ];
+  return notes.length ? ['', 'Assumed, for want of `common.network`:', '', ...notes] : [];
 }
 
 // Exposed ports --------------------------------------------------------------------------------------------------

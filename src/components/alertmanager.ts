@@ -236,7 +236,8 @@ export class Alertmanager extends Component {
     const gossip = { pods: [selector], ports: [{ port: 9094 }, { port: 9094, protocol: 'UDP' as const }] };
     networkPolicy(this, meta, selector, {
       ingress: [
-        { pods: [OPERATOR_POD_SELECTORS.prometheus, this.selectorLabels(NAMES.grafana)], ports: [{ port: 9093 }] },
+        // Prometheus sends alerts and scrapes it; nothing else of the stack talks to its API.
+        { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 9093 }] },
         { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] },
         gossip,
       ],

@@ -10,7 +10,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../k8s/monitoring';
-import { apiServerEgress, dnsEgress, urlEgress } from '../k8s/network';
+import { apiServerEgress, dnsEgress, urlEgress, type PeerAllowance } from '../k8s/network';
 import { clusterRoleFor, networkPolicy, service, serviceAccount, type ObjectMeta } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { OPERATOR_POD_SELECTORS } from '../k8s/names';
@@ -270,6 +270,8 @@ export interface ControlPlaneTracingProps extends ComponentProps, Omit<ResolvedC
 export class ControlPlaneTracing extends Component {
   /** Jaeger's HTTP API and UI, with Kelemetry's traces (what Grafana's Jaeger datasource queries). */
   readonly queryUrl: string;
+  /** What a client of `queryUrl` must reach: jaeger-query's pods, on its UI port. */
+  readonly queryReachedAt: PeerAllowance;
   /** jaeger-collector's OTLP gRPC address: where a Collector forwards Kelemetry's spans (`viaCollector`). */
   readonly otlpEndpoint: string;
 
@@ -282,6 +284,7 @@ export class ControlPlaneTracing extends Component {
     this.otlpEndpoint = `${svc(n.collector)}:${PORTS.otlpGrpc}`;
     const meta = (name: string, role: string, image: Image): ObjectMeta => ({ name, namespace: ns, labels: this.labels(name, role, image) });
     const pods = { kelemetry: this.selectorLabels(n.kelemetry), collector: this.selectorLabels(n.collector), storage: this.selectorLabels(n.storage), query: this.selectorLabels(n.query) };
+    this.queryReachedAt = { pods: [pods.query], ports: [{ port: PORTS.ui }] };
     const prometheus = OPERATOR_POD_SELECTORS.prometheus;
     const monitor = (m: ObjectMeta, selector: Record<string, string>, ports: string[]) =>
       new ServiceMonitor(this, `ServiceMonitor-${m.name}`, { metadata: m, spec: { selector: { matchLabels: selector }, endpoints: ports.map((port) => ({ port })) } });

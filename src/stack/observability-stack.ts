@@ -255,7 +255,7 @@ export class ObservabilityStack extends Chart {
         grafanaPods: values.grafana.enabled ? { 'app.kubernetes.io/name': NAMES.grafana, 'app.kubernetes.io/instance': values.name } : undefined,
         collectorPods,
       });
-      this.grafana?.addDatasource({ name: 'Kelemetry', uid: 'kelemetry', type: 'jaeger', url: this.controlPlaneTracing.queryUrl });
+      this.grafana?.addDatasource({ name: 'Kelemetry', uid: 'kelemetry', type: 'jaeger', url: this.controlPlaneTracing.queryUrl, reachedAt: this.controlPlaneTracing.queryReachedAt });
     }
     if (values.applications.length) this.applicationsComponent = new Applications(this, 'applications', { ...this.context, applications: values.applications });
     if (values.chaos.schedules.length) this.chaos = new Chaos(this, 'chaos', { ...this.context, ...values.chaos });

@@ -269,3 +269,18 @@ describe('least egress', () => {
     for (const port of [8443, ...flows.filter((f) => f.to === ksm).map((f) => f.port)]) expect(allowed(stranger, ksm, port)).toBe(false);
   });
 });
+
+describe('nothing else: every rule of every policy the default stack writes lets a needed flow through', () => {
+  // Removing any one rule (a patch) must block a flow the stack needs: a rule no flow needs is an open door.
+  const rules = model.objects.filter((o) => o.manifest.kind === 'NetworkPolicy').flatMap((o) => (['ingress', 'egress'] as const).flatMap((direction) =>
+    ((o.manifest.spec as Record<string, unknown[]>)[direction] ?? []).map((_, i) => ({ policy: o.manifest.metadata.name, component: o.component, direction, i }))));
+
+  test.each(rules.map((r) => [`${r.policy} ${r.direction}[${r.i}]`, r] as const))('%s', (_title, r) => {
+    const patches = [{ kind: 'NetworkPolicy', name: r.policy, component: r.component, ops: [{ op: 'remove' as const, path: `/spec/${r.direction}/${r.i}` }] }];
+    expect(errors(modelFor({ patches })).map((d) => d.code)).toContain('policy/flow-blocked');
+  });
+
+  test('there are rules to check', () => {
+    expect(rules.length).toBeGreaterThan(20);
+  });
+});
