@@ -140,6 +140,8 @@ function receiverEgress(network: ResolvedNetwork, namespace: string, routing: Ro
     ...teams.flatMap((t) => resourceDestinations(t.namespace, teamConfigName(t), teamConfigSpec(t), config)),
   ].flatMap((d) => ('url' in d ? [d.proxy ?? d.url] : []));
   const byUrl = addresses.flatMap((a) => (urlDestination(a, namespace)?.kind === 'external' ? [] : urlEgress(network, a, namespace)));
+  // `egress` opens the world only for receivers out there (none but the null receiver: no door).
+  if (!addresses.some((a) => urlDestination(a, namespace)?.kind === 'external')) return byUrl;
   const outside = egress.map((e) => (e.cidrs ? { cidrs: e.cidrs, ports: e.ports.map((port) => ({ port })) } : internetEgress(network, e.ports.map((port) => ({ port })))));
   return [...new Map([...byUrl, ...outside].map((p) => [JSON.stringify(p), p])).values()];
 }

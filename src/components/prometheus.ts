@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
-import { apiServerEgress, dnsEgress, nodeEgress, urlEgress } from '../k8s/network';
+import { apiServerEgress, nodeEgress, urlEgress } from '../k8s/network';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection } from './operator-managed';
 import { prometheusSizing, quantityBytes, retentionSizeFor, type ClusterSize } from './prometheus-sizing';
@@ -236,10 +236,9 @@ export class Prometheus extends Component {
         { pods: [selector], ports: [{ port: 8080 }] },
       ],
       egress: [
-        dnsEgress(this.network),
         apiServerEgress(this.network),
-        // Targets are pods anywhere in the cluster, on the ports their monitors name (teams add their own), and
-        // its Alertmanagers; pods only, not the world.
+        // Targets are pods anywhere in the cluster, on the ports their monitors name (teams add their own), its
+        // Alertmanagers, and the DNS pods: pods only, not the world.
         { namespaces: 'all', ports: [] },
         ...(props.nodePorts?.length ? [nodeEgress(this.network, [...new Set(props.nodePorts)].sort((a, b) => a - b))] : []),
         ...(props.remoteWrite ?? []).flatMap((rw) => urlEgress(this.network, rw.url, this.namespace)),

@@ -9,7 +9,7 @@ import { stackFiles } from '../../src/synth/layout';
 import { renderError } from '../helpers';
 
 const stack = renderStack(loadStackFile(path.resolve(__dirname, '..', '..', 'stacks', 'default.ts')));
-const report = securityReport(stack.model.objects);
+const report = securityReport(stack.model.objects, stack.model.values.common.network);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -230,9 +230,9 @@ describe('the section', () => {
   });
 
   test('is the same text for the same model, whatever the order of its objects', () => {
-    expect(securityReport(stack.model.objects)).toBe(report);
+    expect(securityReport(stack.model.objects, stack.model.values.common.network)).toBe(report);
     const reversed = [...structuredClone(stack.model.objects)].reverse();
-    expect(securityReport(reversed)).toBe(report);
+    expect(securityReport(reversed, stack.model.values.common.network)).toBe(report);
   });
 
   test('keeps to short lines of text: no JSON', () => {

@@ -44,11 +44,16 @@ describe('least egress', () => {
     expect(rules[2].to).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'k8s' } } }]);
   });
 
-  test('Alertmanager: gossip with its peers, receivers by URL, HTTPS outside the cluster by default', () => {
+  test('Alertmanager with only the null receiver reaches DNS and its peers, nothing else', () => {
+    expect(portsOf(egressOf(stack, 'alertmanager-main'))).toEqual(['53/UDP', '53/TCP', '9094/TCP', '9094/UDP']);
+  });
+
+  test('Alertmanager: gossip with its peers, receivers by URL, HTTPS outside the cluster for a receiver out there', () => {
     const receivers: Receiver[] = [
       { name: 'null', type: 'null' },
       { name: 'ip', type: 'webhook', url: 'http://192.0.2.7:8080/alerts' },
       { name: 'in-cluster', type: 'webhook', url: 'http://relay.ops.svc:9000/hook' },
+      { name: 'chat', type: 'webhook', url: 'https://hooks.example.com/alerts' },
     ];
     const rules = egressOf(render({ alertmanager: { receivers } }), 'alertmanager-main');
     expect(rules).toEqual(expect.arrayContaining([
