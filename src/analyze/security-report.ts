@@ -347,14 +347,14 @@ function networkPolicySection(context: Context): string[] {
   ];
 }
 
-/** Where the egress is "any address" only because `common.network` does not say where things are. */
+/** Where the egress is *any address* only because `common.network` does not say where things are. */
 function networkAssumptions(network: ResolvedNetwork | undefined): string[] {
   if (!network) return [];
   const anywhere = (cidrs: readonly string[]) => cidrs.some((c) => c.endsWith('/0'));
   const notes = [
-    ...(anywhere(network.apiServer.cidrs) ? [`- The API server is "any address" on ${network.apiServer.ports.join(', ')} (\`common.network.apiServer\` unset): the pods that reach it (and Grafana's dashboard sidecar, which fetches \`.url\` keys) may reach any host on those ports. Set its endpoints' CIDRs (\`kubectl get endpoints kubernetes -n default\`).`] : []),
-    ...(anywhere(network.nodeCidrs) ? ['- The nodes are "any address" (`common.network.nodeCidrs` unset): Prometheus may reach any host on the kubelet and exporter ports. Set the nodes\' CIDRs.'] : []),
-    ...(network.clusterCidrs.length ? [] : ['- The cluster\'s pod and Service CIDRs are not known (`common.network.clusterCidrs`): "any address" rules include them (CNIs match pod IPs against ipBlocks differently).']),
+    ...(anywhere(network.apiServer.cidrs) ? [`- The API server is *any address* on ${network.apiServer.ports.join(', ')} (\`common.network.apiServer\` unset): the pods that reach it (and Grafana's dashboard sidecar, which fetches \`.url\` keys) may reach any host on those ports. Set its endpoints' CIDRs (\`kubectl get endpoints kubernetes -n default\`).`] : []),
+    ...(anywhere(network.nodeCidrs) ? ['- The nodes are *any address* (`common.network.nodeCidrs` unset): Prometheus may reach any host on the kubelet and exporter ports. Set the nodes\' CIDRs.'] : []),
+    ...(network.clusterCidrs.length ? [] : ['- The cluster\'s pod and Service CIDRs are not known (`common.network.clusterCidrs`): *any address* rules include them (CNIs match pod IPs against ipBlocks differently).']),
   ];
   return notes.length ? ['', 'Assumed, for want of `common.network`:', '', ...notes] : [];
 }
