@@ -54,7 +54,7 @@ export interface CidrBlock {
   readonly except?: readonly string[];
 }
 
-/** Who a policy rule lets in, or lets a pod reach: OR of the peers listed, on the ports listed. */
+/** Who a policy rule lets in, or lets a pod reach: OR of the peers listed (none listed: nobody), on the ports listed. */
 export interface PeerAllowance {
   /** Pods of the policy's own namespace. */
   readonly pods?: readonly Record<string, string>[];

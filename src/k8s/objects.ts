@@ -63,8 +63,10 @@ function ports(allow: PeerAllowance): k8s.NetworkPolicyPort[] | undefined {
   return allow.ports.length ? allow.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })) : undefined;
 }
 
+/** An allowance that names no peer lets nobody through: written as an empty peer list it would let everybody. */
 function rules<K extends 'from' | 'to'>(allowances: readonly PeerAllowance[], peersKey: K): Array<Record<K, k8s.NetworkPolicyPeer[]> & { ports?: k8s.NetworkPolicyPort[] }> {
-  return allowances.map((a) => ({ [peersKey]: peers(a), ...(ports(a) ? { ports: ports(a) } : {}) }) as Record<K, k8s.NetworkPolicyPeer[]> & { ports?: k8s.NetworkPolicyPort[] });
+  return allowances.filter((a) => peers(a).length > 0)
+    .map((a) => ({ [peersKey]: peers(a), ...(ports(a) ? { ports: ports(a) } : {}) }) as Record<K, k8s.NetworkPolicyPeer[]> & { ports?: k8s.NetworkPolicyPort[] });
 }
 
 /**

@@ -3,6 +3,8 @@
 import { defineStack, type StackValues } from '../../src';
 import { renderStack } from '../../src/synth/pipeline';
 import type { Receiver } from '../../src/alerting/types';
+import { Testing } from 'cdk8s';
+import { networkPolicy } from '../../src/k8s/objects';
 import { at, find, render, renderError } from '../helpers';
 
 type Rule = { to?: Array<Record<string, unknown>>; ports?: Array<{ port: number; protocol: string }> };
@@ -11,6 +13,18 @@ const portsOf = (rules: Rule[]) => rules.flatMap((r) => (r.ports ?? []).map((p) 
 
 describe('least egress', () => {
   const stack = render({ common: { network: { clusterCidrs: ['10.244.0.0/16', '10.96.0.0/12'], apiServer: { cidrs: ['192.168.10.0/24'], ports: [6443] } } } });
+
+  test('an allowance that names nobody lets nobody through (an empty peer list would let everybody)', () => {
+    const chart = Testing.chart();
+    networkPolicy(chart, { name: 'p', namespace: 'monitoring', labels: {} }, { app: 'x' }, {
+      ingress: [{ cidrs: [], ports: [{ port: 8080 }] }, { pods: [{ app: 'y' }], ports: [{ port: 9090 }] }],
+      egress: [{ namespaces: [], ports: [] }],
+    });
+    const [policy] = Testing.synth(chart);
+    expect(at(policy, 'spec.ingress')).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'y' } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
+    expect(at(policy, 'spec.egress') ?? []).toEqual([]);
+    expect(at(policy, 'spec.policyTypes')).toEqual(['Ingress', 'Egress']);
+  });
 
   test('no policy of the stack allows all egress', () => {
     for (const policy of stack.objects.filter((o) => o.manifest.kind === 'NetworkPolicy')) {
