@@ -8,19 +8,14 @@ npm ci --no-audit --no-fund   # also builds build/ (the `prepare` script)
 # The tools at exactly the versions of the stack's default images, built with Go from the Go module proxy into
 # ~/.cache/cdk8s-o11y/tools (a second run builds nothing). If they cannot be built, the tests that need them say so:
 # skipped on a developer's machine, failed under CI=true.
-# What most tests run: Prometheus, Alertmanager, node_exporter, and kube-rbac-proxy (the drill scrapes through it),
-# two builds at a time, so that one compiles while the other downloads or links on one core.
-proxy_log="$(mktemp)"
-extras_log="$(mktemp)"
-trap 'rm -f "$proxy_log" "$extras_log"' EXIT
-node build/src/cli/main.js tools install kube-rbac-proxy >"$proxy_log" 2>&1 &
-proxy=$!
-node build/src/cli/main.js tools install promtool prometheus amtool alertmanager node_exporter \
+# What most tests run: Prometheus, Alertmanager, node_exporter, and kube-rbac-proxy (the drill scrapes through it).
+# One build at a time: each keeps both cores busy, and two side by side took longer than one after the other.
+node build/src/cli/main.js tools install promtool prometheus amtool alertmanager node_exporter kube-rbac-proxy \
   || echo "test/run.sh: the tools could not be built (see above)" >&2
-wait "$proxy" || echo "test/run.sh: kube-rbac-proxy could not be built" >&2
-cat "$proxy_log"
 # The Collector and Jaeger, the two longest builds, which only their own tests run: built meanwhile, at the lowest
 # CPU priority, while the drills (which mostly wait) run.
+extras_log="$(mktemp)"
+trap 'rm -f "$extras_log"' EXIT
 nice -n 19 node build/src/cli/main.js tools install otelcol jaeger >"$extras_log" 2>&1 &
 extras=$!
 
