@@ -131,7 +131,11 @@ const round = (seconds: number) => Math.round(seconds * 10) / 10;
 /** What the drill sees while a scenario runs; times in seconds after time zero. */
 class Observations {
   readonly firedAt = new Map<string, number>();
+  /** By alert name: the fingerprints of the alerts that inhibited it. */
   readonly inhibitedBy = new Map<string, Set<string>>();
+  /** Every fingerprint Alertmanager has shown, with its alert's name: an inhibiting alert may be gone by the time
+   * the alert it inhibits is seen, or not yet listed. */
+  readonly alertNames = new Map<string, string>();
   readonly notifications: Array<{ receiver: string; alerts: string[]; at: number }> = [];
   zero = Date.now();
 
@@ -167,7 +171,7 @@ class Observations {
     const got = Object.keys(delivered).sort();
     const at = this.firedAt.get(e.alert);
     const firedAt = at === undefined ? undefined : at - this.start;
-    const inhibitedBy = [...(this.inhibitedBy.get(e.alert) ?? [])].sort();
+    const inhibitedBy = [...new Set([...(this.inhibitedBy.get(e.alert) ?? [])].map((f) => this.alertNames.get(f) ?? f))].sort();
     const groupedWith = this.groupedWith(e.alert);
     const problems: string[] = [];
     if (crash) problems.push(crash);
@@ -351,11 +355,11 @@ async function observe(prometheus: string, alertmanager: string, seen: Observati
   for (const a of rules?.data?.alerts ?? []) {
     if (a.state === 'firing' && !seen.firedAt.has(a.labels.alertname)) seen.firedAt.set(a.labels.alertname, seen.since());
   }
-  const names = new Map((held ?? []).map((a) => [a.fingerprint, a.labels.alertname]));
+  for (const a of held ?? []) seen.alertNames.set(a.fingerprint, a.labels.alertname);
   for (const a of held ?? []) {
     for (const by of a.status.inhibitedBy ?? []) {
       const set = seen.inhibitedBy.get(a.labels.alertname) ?? new Set<string>();
-      set.add(names.get(by) ?? by);
+      set.add(by);
       seen.inhibitedBy.set(a.labels.alertname, set);
     }
   }
