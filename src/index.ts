@@ -21,6 +21,7 @@ export { Grafana, GRAFANA_DEFAULTS, type GrafanaProps } from './components/grafa
 export { ControlPlane, CONTROL_PLANE_DEFAULTS, type ControlPlaneProps } from './components/control-plane';
 export { ControlPlaneTracing, CONTROL_PLANE_TRACING_DEFAULTS, type ControlPlaneTracingProps } from './components/control-plane-tracing';
 export { Applications, type ApplicationsProps } from './components/applications';
+export { ScrapeConfigs, type ScrapeConfigsProps } from './components/scrape-configs';
 export { Chaos, CHAOS_DEFAULTS, type ChaosProps } from './components/chaos';
 export { Crds, type CrdsProps } from './components/crds';
 export { UserRules, type UserRulesProps } from './components/user-rules';

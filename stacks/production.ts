@@ -16,6 +16,8 @@ export default defineStack(
       retentionSize: '90GB',
       storage: { size: '100Gi', storageClassName: 'fast-ssd' },
       externalLabels: { region: 'eu-west-1' },
+      // Spread over zones too, not only nodes.
+      scheduling: { topologySpread: [{ topologyKey: 'topology.kubernetes.io/zone' }] },
       externalUrl: 'https://prometheus.example.com/',
       remoteWrite: [
         {
@@ -88,11 +90,11 @@ export default defineStack(
       ],
     },
     patches: [
-      // Spread Prometheus over zones too, not only nodes.
+      // An escape hatch for what no value covers: the kubectl container Grafana's pod opens by default.
       {
-        kind: 'Prometheus',
-        name: 'k8s',
-        ops: [{ op: 'add', path: '/spec/topologySpreadConstraints', value: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] }],
+        kind: 'Deployment',
+        name: 'grafana',
+        ops: [{ op: 'add', path: '/spec/template/metadata/annotations', value: { 'kubectl.kubernetes.io/default-container': 'grafana' } }],
       },
     ],
   },

@@ -13,6 +13,7 @@ import { routeLabels } from './routing';
 import { durationSeconds } from '../core/durations';
 import { contractSimulations, readsSimulatedJobs, type PlayedSimulation } from '../simulation/simulate';
 import { playAlert } from '../simulation/evaluate';
+import { sloExpectationCandidates } from './slo-contract';
 
 export interface ChaosContractInput {
   readonly schedules: readonly ChaosSchedule[];
@@ -97,9 +98,16 @@ export function analyzeChaosContracts(input: ChaosContractInput): Diagnostic[] {
   const evaluationOf = (interval: string | undefined) => durationSeconds(interval ?? input.evaluationInterval);
   input.schedules.forEach((schedule, i) => {
     (schedule.expects ?? []).forEach((expectation, j) => {
-      const where = `chaos.schedules[${i}] (${schedule.name}) › expects[${j}] (${expectation.alert})`;
+      const where = `chaos.schedules[${i}] (${schedule.name}) › expects[${j}] (${expectation.alert}${expectation.slo ? `, slo ${expectation.slo}` : ''})`;
       const fail = (message: string, fix: string) => diagnostics.push({ severity: 'error', code: 'chaos/contract', where, message, fix });
-      const candidates = alerts.filter((a) => a.alert.alert === expectation.alert);
+      const named = alerts.filter((a) => a.alert.alert === expectation.alert);
+      // An SLO's expectation counts only that SLO's burn alerts (and of the tier it names).
+      const ofSlo = named.length ? sloExpectationCandidates(expectation, named) : { candidates: named };
+      if ('problem' in ofSlo) {
+        fail(ofSlo.problem.message, ofSlo.problem.fix);
+        return;
+      }
+      const candidates = ofSlo.candidates;
       if (!candidates.length) {
         const near = closestNames(expectation.alert, names, 3);
         fail('the stack defines no such alert', near.length ? `did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : 'define the alert, or fix its name');

@@ -29,11 +29,14 @@ function modelledApiVersions(): Set<string> {
   return groupVersions;
 }
 
-/** Whether the API group is one of Kubernetes' own: the core group, a group without a dot, or `*.k8s.io`. */
+/** `*.k8s.io` groups that clusters install as CRDs (SIG projects), not served by the API server itself. */
+const CRD_GROUPS_OF_K8S_IO = new Set(['gateway.networking.k8s.io', 'policy.networking.k8s.io', 'snapshot.storage.k8s.io']);
+
+/** Whether the API group is one of Kubernetes' own: the core group, a group without a dot, or `*.k8s.io` (not a CRD one). */
 export function isKubernetesGroup(apiVersion: string): boolean {
   if (!apiVersion.includes('/')) return true;
   const group = apiVersion.split('/')[0];
-  return !group.includes('.') || group.endsWith('.k8s.io');
+  return !group.includes('.') || (group.endsWith('.k8s.io') && !CRD_GROUPS_OF_K8S_IO.has(group));
 }
 
 const validators = new Map<string, Validator | undefined>();

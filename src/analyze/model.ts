@@ -9,6 +9,7 @@ import { analyzeDashboardSidecar } from './dashboard-sidecar';
 import { analyzePolicy } from './policy';
 import { analyzeNetworkFlows } from './network-flows';
 import { analyzeRules } from './rules';
+import { analyzePrometheusAdapter } from './prometheus-adapter';
 import { alertProfiles, analyzeRouting, type RoutingInput } from './routing';
 import { analyzeSchemas } from './schemas';
 import { prerequisitesReport } from './prerequisites';
@@ -54,6 +55,8 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
     ...analyzeNetworkFlows(model).diagnostics,
     ...analyzeRules(model.rules, { knownMetrics: model.metrics, scrapeInterval: prometheus.scrapeInterval, evaluationInterval: prometheus.evaluationInterval, strict }),
     ...analyzeDashboards(model.dashboards, model.metrics, strict),
+    // prometheus-adapter's queries as written: a metric no component produces is an HPA without its metric.
+    ...analyzePrometheusAdapter(model),
     // The sidecar as written (after patches): every namespace is a warning, a dashboard key ending .url an error.
     ...analyzeDashboardSidecar(model.objects, { allowUrls: model.values.grafana.allowDashboardUrls }),
     // The Collector's configuration as written (after patches): the same checks as when it was built.

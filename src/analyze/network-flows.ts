@@ -1,7 +1,7 @@
 // The network flows a stack needs, read from its final objects, and the ones its NetworkPolicies block.
 //
-// Needed: every scrape (ServiceMonitors and PodMonitors the Prometheus resources select, the Collector's own scrape
-// configs), Prometheus to its Alertmanagers, Alertmanager gossip, Grafana to its datasources, Alertmanager to every
+// Needed: every scrape (ServiceMonitors, PodMonitors and ScrapeConfigs' static targets the Prometheus resources
+// select, Probes through their prober and the prober to their URL targets, the Collector's own scrape configs), Prometheus to its Alertmanagers, Alertmanager gossip, Grafana to its datasources, Alertmanager to every
 // receiver, remote write and the Collector's exporters, DNS for every pod whose egress is restricted (unless it only
 // answers: no flow of its own and `egress: []`), and the API server for every pod that mounts a token its
 // ServiceAccount's role bindings give a use. Monitors of what the cluster runs itself (kubelet, the API server,
@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic';
 import type { KubernetesObject } from '../core/primitives';
 import { urlDestination, type ResolvedNetwork } from '../k8s/network';
+import type { TrafficSource } from '../k8s/exposure';
 import type { ModelObject, StackModel } from '../model/stack-model';
 import { selects, type LabelSelector, type Labels } from './label-selector';
 import { addressInside, evaluateFlow, policySet, type ContainerPort, type DirectionVerdict, type Flow, type FlowEndpoint, type FlowVerdict, type PodEndpoint, type PolicySet, type Protocol } from './network-policy-eval';
@@ -23,7 +24,7 @@ import { podSources, type PodSource } from './policy';
 import { configDestinations, resourceDestinations } from '../alerting/destinations';
 
 /** What a flow is for: the fix depends on it. */
-export type FlowNeed = 'scrape' | 'alerts' | 'gossip' | 'datasource' | 'receiver' | 'remote-write' | 'export' | 'dns' | 'api-server';
+export type FlowNeed = 'scrape' | 'alerts' | 'gossip' | 'datasource' | 'receiver' | 'remote-write' | 'export' | 'dns' | 'api-server' | 'exposure' | 'aggregated-api' | 'query';
 
 export interface NeededFlow extends Flow {
   /** e.g. `Prometheus scrapes ServiceMonitor monitoring/kube-state-metrics endpoint https-main`. */
@@ -63,7 +64,7 @@ function operatorPorts(manifest: KubernetesObject): ContainerPort[] {
   const spec = record(manifest.spec);
   const web = str(spec.portName) ?? 'web';
   const reloader = { name: 'reloader-web', containerPort: 8080 };
-  if (manifest.kind === 'Prometheus') {
+  if (manifest.kind === 'Prometheus' || manifest.kind === 'PrometheusAgent') {
     return [{ name: web, containerPort: 9090 }, reloader, ...(spec.thanos ? [{ name: 'http', containerPort: 10902 }, { name: 'grpc', containerPort: 10901 }] : [])];
   }
   if (manifest.kind === 'Alertmanager') {
@@ -189,6 +190,11 @@ class FlowContext {
 
   ofKind(kind: string, group = 'monitoring.coreos.com/'): KubernetesObject[] {
     return this.manifests.filter((m) => m.kind === kind && m.apiVersion.startsWith(group));
+  }
+
+  /** Every scraper the operator runs: Prometheus servers and agents. */
+  prometheuses(): KubernetesObject[] {
+    return [...this.ofKind('Prometheus'), ...this.ofKind('PrometheusAgent')];
   }
 
   /** The workload of a manifest (a CR, a Deployment...). */
@@ -320,7 +326,7 @@ function clusterTarget(ctx: FlowContext, monitor: KubernetesObject, endpointPort
 }
 
 function addMonitorScrapes(ctx: FlowContext): void {
-  for (const prometheus of ctx.ofKind('Prometheus')) {
+  for (const prometheus of ctx.prometheuses()) {
     const scraper = ctx.workloadOf(prometheus);
     if (!scraper) continue;
     for (const monitor of ctx.ofKind('ServiceMonitor')) {
@@ -346,6 +352,11 @@ function addMonitorScrapes(ctx: FlowContext): void {
       const spec = record(monitor.spec);
       const inNamespace = monitorNamespaces(monitor);
       const pods = ctx.workloads.filter((w) => inNamespace(w.endpoint.namespace) && selects(spec.selector as LabelSelector | undefined, w.endpoint.labels));
+      // kube-proxy is the cluster's own: host-network pods on every node, at the port the monitor's relabeling sets.
+      const node = ctx.node();
+      if (!pods.length && node && inNamespace('kube-system') && (spec.selector as LabelSelector | undefined)?.matchLabels?.['k8s-app'] === 'kube-proxy') {
+        ctx.add({ from: scraper.endpoint, to: node, port: 10249, protocol: 'TCP', why: `Prometheus scrapes PodMonitor ${nsOf(monitor)}/${monitor.metadata.name} (kube-proxy on every node)`, need: 'scrape' });
+      }
       for (const e of list(spec.podMetricsEndpoints)) {
         const port = str(record(e).port);
         if (!port) continue;
@@ -354,6 +365,39 @@ function addMonitorScrapes(ctx: FlowContext): void {
           if (cp) ctx.add({ from: scraper.endpoint, to: pod.endpoint, port: cp.containerPort, protocol: cp.protocol ?? 'TCP', why: `Prometheus scrapes PodMonitor ${nsOf(monitor)}/${monitor.metadata.name} port ${port}`, need: 'scrape' });
         }
       }
+    }
+    // Static targets are addresses (or names) and ports: checked like any URL Prometheus reaches.
+    for (const scrapeConfig of ctx.ofKind('ScrapeConfig')) {
+      if (!selectedBy(ctx, prometheus, 'scrapeConfigSelector', 'scrapeConfigNamespaceSelector', scrapeConfig)) continue;
+      const spec = record(scrapeConfig.spec);
+      const scheme = (str(spec.scheme) ?? 'http').toLowerCase();
+      for (const target of list(spec.staticConfigs).flatMap((g) => list(record(g).targets)).map(str)) {
+        if (target) ctx.addToUrl(scraper, `${scheme}://${target}`, 'scrape', `Prometheus scrapes ScrapeConfig ${nsOf(scrapeConfig)}/${scrapeConfig.metadata.name} target ${target}`);
+      }
+    }
+    for (const probe of ctx.ofKind('Probe')) {
+      if (!selectedBy(ctx, prometheus, 'probeSelector', 'probeNamespaceSelector', probe)) continue;
+      addProbeFlows(ctx, scraper, probe);
+    }
+  }
+}
+
+/**
+ * A Probe: Prometheus scrapes its prober, and the prober (a Service of the stack) reaches each static target. Only
+ * URL targets are followed: what a `host:port` target needs (TCP, UDP, ICMP) depends on the prober's module.
+ */
+function addProbeFlows(ctx: FlowContext, scraper: Workload, probe: KubernetesObject): void {
+  const spec = record(probe.spec);
+  const prober = str(record(spec.prober).url);
+  if (!prober) return;
+  const scheme = (str(record(spec.prober).scheme) ?? 'http').toLowerCase();
+  const name = `Probe ${nsOf(probe)}/${probe.metadata.name}`;
+  ctx.addToUrl(scraper, `${scheme}://${prober}`, 'scrape', `Prometheus scrapes ${name} through its prober ${prober}`);
+  const to = urlDestination(`${scheme}://${prober}`, nsOf(probe));
+  const service = to?.kind === 'service' ? ctx.service(to.namespace, to.service) : undefined;
+  for (const exporter of service ? ctx.podsOfService(service) : []) {
+    for (const target of list(record(record(spec.targets).staticConfig).static).map(str)) {
+      if (target && /^https?:\/\//i.test(target)) ctx.addToUrl(exporter, target, 'scrape', `${prober} probes ${target} for ${name}`);
     }
   }
 }
@@ -445,7 +489,7 @@ function addCollectorExports(ctx: FlowContext, pods: readonly Workload[], config
 }
 
 function addAlerting(ctx: FlowContext): void {
-  for (const prometheus of ctx.ofKind('Prometheus')) {
+  for (const prometheus of ctx.prometheuses()) {
     const from = ctx.workloadOf(prometheus);
     if (!from) continue;
     for (const a of list(record(record(prometheus.spec).alerting).alertmanagers)) {
@@ -493,6 +537,40 @@ function addDatasources(ctx: FlowContext): void {
   }
 }
 
+/** prometheus-adapter (or any pod run with `--prometheus-url=`) queries that Prometheus. */
+function addPrometheusQueries(ctx: FlowContext): void {
+  for (const w of ctx.workloads) {
+    for (const c of list(w.spec.containers)) {
+      for (const arg of list(record(c).args)) {
+        const url = typeof arg === 'string' && arg.startsWith('--prometheus-url=') ? arg.slice('--prometheus-url='.length) : undefined;
+        if (url) ctx.addToUrl(w, url, 'query', `${w.source.where} queries Prometheus at ${url}`);
+      }
+    }
+  }
+}
+
+/** The API server proxies each aggregated API (an APIService with a Service) to that Service's pods. */
+function addAggregatedApis(ctx: FlowContext): void {
+  const api = ctx.apiServer();
+  for (const apiService of ctx.ofKind('APIService', 'apiregistration.k8s.io/')) {
+    const target = record(record(apiService.spec).service);
+    const name = str(target.name);
+    if (!name) continue;
+    const why = `the API server serves APIService ${apiService.metadata.name} from Service ${str(target.namespace) ?? 'default'}/${name}`;
+    const service = ctx.service(str(target.namespace) ?? 'default', name);
+    const port = typeof target.port === 'number' ? target.port : 443;
+    const servicePort = service?.ports.find((p) => p.port === port);
+    if (!api || !service || !servicePort) {
+      ctx.unchecked.push({ where: `APIService ${apiService.metadata.name}`, why, reason: !api ? 'common.network.apiServer.cidrs leave no address outside clusterCidrs to check with' : `Service ${name} with port ${port} is not part of the stack` });
+      continue;
+    }
+    for (const pod of ctx.podsOfService(service)) {
+      const podPort = targetPortOn(pod.endpoint, servicePort);
+      if (podPort !== undefined) ctx.add({ from: api, to: pod.endpoint, port: podPort, protocol: servicePort.protocol, why, need: 'aggregated-api' });
+    }
+  }
+}
+
 // --- Receivers -----------------------------------------------------------------------------------------------------
 
 function addReceivers(ctx: FlowContext): void {
@@ -524,6 +602,54 @@ function addReceivers(ctx: FlowContext): void {
       const why = `Alertmanager notifies receiver ${d.receiver} (${d.type})`;
       if ('unknown' in d) ctx.unchecked.push({ where: from.source.where, why, reason: d.unknown });
       else ctx.addToUrl(from, d.proxy ?? d.url, 'receiver', `${why} at ${d.url}${d.proxy ? ` through the proxy ${d.proxy}` : ''}`);
+    }
+  }
+}
+
+// --- Exposure: proxies outside the stack ------------------------------------------------------------------------------
+
+/** A proxy's pods (`common.ingressController`, `common.gatewayController`): every pod of its namespace without labels. */
+function proxyPods(proxy: TrafficSource, what: string): PodEndpoint {
+  const labels = Object.entries(proxy.podLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  return { kind: 'pod', namespace: proxy.namespace, labels: { ...proxy.podLabels }, name: `${what} (${proxy.namespace}${labels ? `, ${labels}` : ''})` };
+}
+
+/** From the proxy to every pod of a Service port of the stack (Services the objects do not hold are not ours to check). */
+function addProxyFlow(ctx: FlowContext, from: PodEndpoint, namespace: string, serviceName: string, port: string | number, why: string): void {
+  const service = ctx.service(namespace, serviceName);
+  const servicePort = service?.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+  if (!service || !servicePort) return;
+  for (const pod of ctx.podsOfService(service)) {
+    const target = targetPortOn(pod.endpoint, servicePort);
+    if (target !== undefined) ctx.add({ from, to: pod.endpoint, port: target, protocol: servicePort.protocol, why, need: 'exposure' });
+  }
+}
+
+/** The ingress controller forwards each Ingress to its backends; the Gateway's proxy each HTTPRoute to its backendRefs. */
+function addExposure(ctx: FlowContext): void {
+  const { ingressController, gatewayController } = ctx.model.values.common;
+  for (const ingress of ctx.ofKind('Ingress', 'networking.k8s.io/')) {
+    const spec = record(ingress.spec);
+    const backends = [spec.defaultBackend, ...list(spec.rules).flatMap((r) => list(record(record(r).http).paths).map((p) => record(p).backend))]
+      .map((b) => record(record(b).service)).filter((b) => str(b.name));
+    const where = `Ingress ${nsOf(ingress)}/${ingress.metadata.name}`;
+    for (const backend of backends) {
+      const port = record(backend.port);
+      const servicePort = typeof port.number === 'number' ? port.number : str(port.name);
+      if (servicePort === undefined) continue;
+      const why = `the ingress controller forwards ${where} to Service ${str(backend.name)} port ${servicePort}`;
+      if (!ingressController) ctx.unchecked.push({ where, why, reason: 'common.ingressController is not set, so the controller\'s pods are not known' });
+      else addProxyFlow(ctx, proxyPods(ingressController, 'the ingress controller'), nsOf(ingress), str(backend.name)!, servicePort, why);
+    }
+  }
+  for (const route of ctx.ofKind('HTTPRoute', 'gateway.networking.k8s.io/')) {
+    const where = `HTTPRoute ${nsOf(route)}/${route.metadata.name}`;
+    for (const ref of list(record(route.spec).rules).flatMap((r) => list(record(r).backendRefs)).map(record)) {
+      const name = str(ref.name);
+      if (!name || typeof ref.port !== 'number' || (ref.kind !== undefined && ref.kind !== 'Service') || (ref.group !== undefined && ref.group !== '')) continue;
+      const why = `the Gateway's proxy forwards ${where} to Service ${name} port ${ref.port}`;
+      if (!gatewayController) ctx.unchecked.push({ where, why, reason: 'common.gatewayController is not set, so the Gateway\'s proxy pods are not known' });
+      else addProxyFlow(ctx, proxyPods(gatewayController, "the Gateway's proxy"), str(ref.namespace) ?? nsOf(route), name, ref.port, why);
     }
   }
 }
@@ -585,7 +711,10 @@ function derive(model: StackModel): FlowContext {
   }
   addAlerting(ctx);
   addDatasources(ctx);
+  addPrometheusQueries(ctx);
+  addAggregatedApis(ctx);
   addReceivers(ctx);
+  addExposure(ctx);
   addApiServer(ctx);
   // Last: whether a pod resolves names depends on the flows above.
   addDns(ctx);

@@ -124,6 +124,13 @@ const OPERATOR_CRS: Record<string, { containers: string[]; labels: (name: string
       prometheus: name, 'operator.prometheus.io/name': name,
     }),
   },
+  PrometheusAgent: {
+    containers: ['prometheus', 'config-reloader', 'init-config-reloader'],
+    labels: (name) => ({
+      'app.kubernetes.io/name': 'prometheus-agent', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'prometheus-operator',
+      'operator.prometheus.io/name': name,
+    }),
+  },
   Alertmanager: {
     containers: ['alertmanager', 'config-reloader', 'init-config-reloader'],
     labels: (name) => ({
@@ -440,7 +447,9 @@ function checkRbac(manifests: readonly KubernetesObject[], report: Report, readA
       continue;
     }
     const key = `${ref.kind}/${ref.kind === 'Role' ? binding.metadata.namespace ?? '' : ''}/${ref.name}`;
-    const builtIn = ref.kind === 'ClusterRole' && (BUILT_IN_ROLES.has(ref.name ?? '') || (ref.name ?? '').startsWith('system:'));
+    const builtIn = (ref.kind === 'ClusterRole' && (BUILT_IN_ROLES.has(ref.name ?? '') || (ref.name ?? '').startsWith('system:')))
+      // Every cluster has it: aggregated API servers (prometheus-adapter) read the front-proxy CA with it.
+      || (ref.kind === 'Role' && binding.metadata.namespace === 'kube-system' && ref.name === 'extension-apiserver-authentication-reader');
     if (!known.has(key) && !builtIn) {
       report('warning', 'policy/missing-role', where, `refers to ${ref.kind} ${ref.name}, which the stack does not define${ref.kind === 'Role' ? ` in namespace ${binding.metadata.namespace ?? '(none)'}` : ''}: it grants nothing until that exists`,
         `add the ${ref.kind} to the stack, or fix roleRef.name`);

@@ -80,6 +80,10 @@ export function referencedSecrets(objects: readonly ModelObject[]): SecretRefere
         else add(volumeSecret, undefined, readers);
       }
       if (parentKey === 'secretRef' && typeof o.name === 'string') add(o.name, undefined, [reader(manifest, path)]);
+      // An Ingress' certificate: the controller reads it (a kubernetes.io/tls Secret).
+      if (manifest.kind === 'Ingress' && parentKey === 'tls' && typeof o.secretName === 'string') {
+        for (const key of ['tls.crt', 'tls.key']) add(o.secretName, key, [{ via: `${fieldPath(path)}.secretName (the ingress controller serves it)` }]);
+      }
     });
     // The operator mounts these whole, into its main container; the configuration says which files (keys) are read.
     const specSecrets = (manifest.spec as { secrets?: unknown } | undefined)?.secrets;

@@ -91,11 +91,22 @@ export interface ChaosAllowances {
 
 /** An alert the experiment must set off: the chaos contract. */
 export interface ChaosExpectation {
+  /** The alert's name; for an SLO's burn alert, `SLOErrorBudgetBurn` (with `slo`). */
   readonly alert: string;
   /** It must fire within this time after the experiment starts. */
   readonly within: PromDuration;
   /** Receivers it must reach. @default any */
   readonly receivers?: string[];
+  /**
+   * The SLO (of `slos`) whose burn alert must fire: only the `SLOErrorBudgetBurn` alerts with its `slo` label count.
+   * @default any alert of that name
+   */
+  readonly slo?: string;
+  /**
+   * With `slo`: which tier of its burn alert must fire, the page (critical) or the ticket (warning) one.
+   * @default either
+   */
+  readonly tier?: 'page' | 'ticket';
 }
 
 export interface ChaosSchedule {

@@ -49,7 +49,7 @@ export function verificationRules(schedules: readonly ChaosSchedule[]): RuleGrou
     const metric = injectedMetrics([s])[0];
     return alertingRule({
       alert: 'ChaosExpectedAlertMissing',
-      expr: `max by (namespace, schedule) (max_over_time(${injected.slice(0, -1)}, namespace="${ns}", schedule="${s.name}"}[${window}])) == 1 unless on () count(max_over_time(ALERTS{alertname="${e.alert}", alertstate="firing"}[${window}])) > 0`,
+      expr: `max by (namespace, schedule) (max_over_time(${injected.slice(0, -1)}, namespace="${ns}", schedule="${s.name}"}[${window}])) == 1 unless on () count(max_over_time(ALERTS{alertname="${e.alert}"${e.slo ? `, slo="${e.slo}"` : ''}${e.tier ? `, slo_tier="${e.tier}"` : ''}, alertstate="firing"}[${window}])) > 0`,
       for: e.within,
       severity: 'warning',
       labels: { expected_alert: e.alert },
@@ -60,7 +60,7 @@ export function verificationRules(schedules: readonly ChaosSchedule[]): RuleGrou
         silent: {
           input: [
             { series: series(metric, target), values: `1x${minutes + 5}` },
-            { series: series('ALERTS', { alertname: e.alert, alertstate: 'firing', namespace: ns, severity: 'warning' }), values: `1x${minutes + 5}` },
+            { series: series('ALERTS', { alertname: e.alert, alertstate: 'firing', namespace: ns, severity: 'warning', ...(e.slo ? { slo: e.slo } : {}), ...(e.tier ? { slo_tier: e.tier } : {}) }), values: `1x${minutes + 5}` },
           ],
           at: `${minutes}m`,
           expect: [],

@@ -1,6 +1,7 @@
 import { runPromtoolTests } from '../rules/promtool';
 import { TOOLS } from '../core/tools';
 import { testCasesOf, type PromtoolTestCase } from '../rules/unit-tests';
+import { sloTestCases } from '../rules/slo';
 import { StackError } from '../core/problems';
 import { loadStackFile } from '../load/stack-file';
 import { analyzeModel } from '../analyze/model';
@@ -24,7 +25,8 @@ function casesOf(model: StackModel, options: TestOptions): PromtoolTestCase[] {
     checks: t.expect.map((e) => ({ at: e.at, alert: e.alert, expect: e.firing })),
   }));
   const sources = model.rules.filter((s) => options.catalogue || USER_RULE_COMPONENTS.has(s.component));
-  return [...declared, ...sources.flatMap((s) => testCasesOf(s.groups))];
+  // Every SLO's generated tests, against its alerts as rendered (overrides and extra labels included).
+  return [...declared, ...sources.flatMap((s) => testCasesOf(s.groups)), ...sloTestCases(model.values.slos, model.rules)];
 }
 
 /** `o11y test`: runs the rule unit tests of each stack with promtool and prints a pass/fail table. */

@@ -9,6 +9,7 @@ import { Alertmanager as AlertmanagerResource, ServiceMonitor } from '../k8s/mon
 import { networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { dnsEgress, internetEgress, urlDestination, urlEgress, type PeerAllowance, type ResolvedNetwork } from '../k8s/network';
 import { configDestinations, resourceDestinations } from '../alerting/destinations';
+import { exposurePath, exposeService, exposureUrl, type ExposureValues } from '../k8s/exposure';
 import { plainResources } from '../k8s/pod';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection, type StorageValues } from './operator-managed';
@@ -18,8 +19,11 @@ import { alertmanagerOverview } from '../dashboards/catalogue/monitoring';
 import { StackError } from '../core/problems';
 import type { ResourceValues } from '../core/primitives';
 import { toYaml } from '../core/yaml';
+import type { SchedulingValues } from '../k8s/scheduling';
 
-export interface AlertmanagerValues {
+export interface AlertmanagerValues extends ExposureValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default true */
   readonly enabled?: boolean;
   /** Thresholds of this component's alerts. */
@@ -30,6 +34,10 @@ export interface AlertmanagerValues {
   readonly retention?: string;
   readonly storage?: StorageValues;
   readonly resources?: ResourceValues;
+  /**
+   * The URL Alertmanager is reached at: what its notifications link to (silences, the alert list).
+   * @default the URL of `ingress` or `httpRoute` when exposed (`https://<host><path>`, http for an Ingress without tls)
+   */
   readonly externalUrl?: string;
   /**
    * Receivers of the global configuration; credentials are Secret references (in the stack namespace).
@@ -126,6 +134,11 @@ export type ResolvedAlertmanagerValues = WithDefaults<AlertmanagerValues, typeof
 /** `expectations` are checked against the routing by the analyzers; the component does not read them. */
 export interface AlertmanagerProps extends ComponentProps, Omit<ResolvedAlertmanagerValues, 'enabled' | 'expectations'> {
   readonly image: Image;
+  /**
+   * Pods of its namespace that query its API on 9093 (Grafana's Alertmanager datasource), besides Prometheus.
+   * @default []
+   */
+  readonly queriedBy?: readonly Record<string, string>[];
 }
 
 /**
@@ -161,6 +174,8 @@ export class Alertmanager extends Component {
   /** Namespace of its Service. */
   readonly serviceNamespace: string;
   readonly replicas: number;
+  /** The path its API is served under (`/` unless exposed under another path): Prometheus sends alerts there. */
+  readonly routePrefix: string;
   /** Alerts that may reach only the null receiver on purpose. */
   readonly intentionallyUnrouted: readonly string[];
   private readonly receiverList: Receiver[];
@@ -173,6 +188,10 @@ export class Alertmanager extends Component {
     super(scope, id, props);
     this.serviceNamespace = this.namespace;
     this.replicas = props.replicas;
+    const exposure: ExposureValues = { ingress: props.ingress, httpRoute: props.httpRoute };
+    this.routePrefix = exposurePath(exposure);
+    const prefix = this.routePrefix === '/' ? '' : this.routePrefix;
+    const externalUrl = props.externalUrl ?? exposureUrl(exposure);
     this.intentionallyUnrouted = [...props.intentionallyUnrouted];
     this.receiverList = [...props.receivers];
     this.baseRoute = props.route;
@@ -212,9 +231,9 @@ export class Alertmanager extends Component {
         resources: plainResources(props.resources),
         retention: props.retention,
         ...(props.storage ? { storage: storageSpec(props.storage) } : {}),
-        ...(props.externalUrl ? { externalUrl: props.externalUrl } : {}),
-        nodeSelector: { 'kubernetes.io/os': 'linux' },
-        affinity: spreadOverNodes(selector),
+        ...(externalUrl ? { externalUrl } : {}),
+        ...(prefix ? { routePrefix: prefix } : {}),
+        ...this.schedulingOf(selector, { affinity: spreadOverNodes(selector) }),
       },
     });
 
@@ -223,9 +242,10 @@ export class Alertmanager extends Component {
       metadata: meta,
       spec: {
         selector: { matchLabels: this.selectorLabels('alertmanager') },
-        endpoints: [{ port: 'web' }, { port: 'reloader-web' }],
+        endpoints: [{ port: 'web', ...(prefix ? { path: `${prefix}/metrics` } : {}) }, { port: 'reloader-web' }],
       },
     });
+    const exposed = exposeService(this, { meta, exposure, proxies: props.common, service: name, servicePort: 9093, podPort: 9093, field: 'alertmanager', instance: this.instance });
     for (const team of props.teams) {
       new ApiObject(this, `AlertmanagerConfig-${team.namespace}`, {
         apiVersion: 'monitoring.coreos.com/v1alpha1',
@@ -238,10 +258,13 @@ export class Alertmanager extends Component {
     const gossip = { pods: [selector], ports: [{ port: 9094 }, { port: 9094, protocol: 'UDP' as const }] };
     networkPolicy(this, meta, selector, {
       ingress: [
-        // Prometheus sends alerts and scrapes it; nothing else of the stack talks to its API.
+        // Prometheus sends alerts and scrapes it; Grafana reads alerts and silences when it is given: nothing else of
+        // the stack talks to its API.
         { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 9093 }] },
+        ...(props.queriedBy?.length ? [{ pods: props.queriedBy, ports: [{ port: 9093 }] }] : []),
         { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 8080 }] },
         gossip,
+        ...exposed,
       ],
       // At synth: receivers added with addReceiver count too.
       egress: () => [dnsEgress(this.network), gossip, ...receiverEgress(this.network, this.namespace, this.routing, props.teams, props.egress)],

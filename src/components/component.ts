@@ -9,6 +9,8 @@ import type { RuleGroupDefinition } from '../rules/types';
 import type { ImageRef, ResourceValues } from '../core/primitives';
 import { NETWORK_DEFAULTS, type ResolvedNetwork } from '../k8s/network';
 import type { ScrapeTlsValues } from '../k8s/rbac-proxy';
+import type { TrafficSource } from '../k8s/exposure';
+import { schedulingFields, type Affinity, type SchedulingFields, type SchedulingValues, type Toleration } from '../k8s/scheduling';
 
 /** An image with repository and tag known, as the stack resolves every image; a digest when the stack gives one. */
 export type Image = Required<Pick<ImageRef, 'repository' | 'tag'>> & Pick<ImageRef, 'digest'>;
@@ -31,6 +33,10 @@ export interface StackCommon {
   readonly network?: ResolvedNetwork;
   /** How the exporters' proxies serve TLS. @default their self-signed certificates */
   readonly scrapeTls?: ScrapeTlsValues;
+  /** The ingress controller's pods, let in where a component has an Ingress. @default none */
+  readonly ingressController?: TrafficSource;
+  /** The Gateway's proxy pods, let in where a component has an HTTPRoute. @default none */
+  readonly gatewayController?: TrafficSource;
 }
 
 /** What every component gets, besides its own values and the constructs it wires to. */
@@ -46,6 +52,8 @@ export interface ComponentProps {
    * @default a DashboardSet of this component alone
    */
   readonly dashboards?: DashboardSet;
+  /** Where its pods run: node selector, tolerations, affinity, topology spread, priority class. */
+  readonly scheduling?: SchedulingValues;
 }
 
 /** A plain file a component writes beside its objects (see `Component.addFile`). */
@@ -90,6 +98,7 @@ export abstract class Component extends Construct {
   private readonly dashboardSet: DashboardSet;
   private readonly metricNames = new Set<string>();
   private readonly plainFiles = new Map<string, string>();
+  private readonly scheduling?: SchedulingValues;
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, id);
@@ -101,6 +110,7 @@ export abstract class Component extends Construct {
     this.scrapeTls = props.common.scrapeTls ?? {};
     this.ruleSet = props.rules ?? new RuleSet({ disable: [], overrides: {}, extraLabels: {} });
     this.dashboardSet = props.dashboards ?? new DashboardSet();
+    this.scheduling = props.scheduling;
   }
 
   /**
@@ -181,16 +191,28 @@ export abstract class Component extends Construct {
     };
   }
 
-  /** A pod template that runs as non-root on Linux nodes. */
+  /**
+   * The scheduling fields of this component's pods that `podSelector` selects: its own tolerations, affinity and
+   * priority class, with the stack's `scheduling` values over them. For the operator's custom resources too.
+   */
+  protected schedulingOf(podSelector: Record<string, string>, own: { tolerations?: readonly Toleration[]; affinity?: Affinity; priorityClassName?: string } = {}): SchedulingFields {
+    return schedulingFields(this.scheduling, podSelector, own);
+  }
+
+  /** A pod template that runs as non-root on Linux nodes, scheduled as the component's `scheduling` says. */
   protected podTemplate(props: PodProps): k8s.PodTemplateSpec {
+    const { tolerations, affinity, priorityClassName, ...spec } = props.spec ?? {};
+    const selector = Object.fromEntries(Object.entries(props.labels).filter(([key]) => key === 'app.kubernetes.io/name' || key === 'app.kubernetes.io/instance'));
+    const { nodeSelector, ...placement } = this.schedulingOf(selector, { tolerations: tolerations as Toleration[] | undefined, affinity: affinity as Affinity | undefined, priorityClassName });
     return {
       metadata: { labels: props.labels },
       spec: {
         serviceAccountName: props.serviceAccountName,
         automountServiceAccountToken: props.automountToken,
         securityContext: podSecurityContext(),
-        nodeSelector: { 'kubernetes.io/os': 'linux' },
-        ...props.spec,
+        nodeSelector,
+        ...spec,
+        ...(placement as Omit<k8s.PodSpec, 'containers'>),
         containers: props.containers,
         ...(props.volumes?.length ? { volumes: props.volumes } : {}),
       },

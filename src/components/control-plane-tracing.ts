@@ -19,6 +19,7 @@ import { Component, type ComponentProps, type Image, type WithDefaults } from '.
 import type { StackProblem } from '../core/problems';
 import type { ResourceValues } from '../core/primitives';
 import { toYaml } from '../core/yaml';
+import type { SchedulingValues } from '../k8s/scheduling';
 
 /** Resources of one API group that Kelemetry reads and traces; `group: ""` is the core group. */
 export interface TracedResources {
@@ -71,6 +72,8 @@ export interface TraceStorageValues {
 }
 
 export interface ControlPlaneTracingValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default false */
   readonly enabled?: boolean;
   /**

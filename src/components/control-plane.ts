@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { ServiceMonitor, type Endpoint } from '../k8s/monitoring';
+import { PodMonitor, ServiceMonitor, type Endpoint } from '../k8s/monitoring';
 import { Component, type ComponentProps, type WithDefaults } from './component';
 import type { KubeStateMetrics } from './kube-state-metrics';
 import type { Prometheus } from './prometheus';
@@ -12,6 +12,9 @@ import {
 } from '../rules/catalogue/kubernetes-system';
 import { kubernetesDashboards } from '../dashboards/catalogue/kubernetes';
 import { kubernetesSystemDashboards } from '../dashboards/catalogue/kubernetes-system';
+import { kubernetesComputeDashboards } from '../dashboards/catalogue/kubernetes-compute';
+import { networkingDashboards } from '../dashboards/catalogue/networking';
+import { KUBE_PROXY_METRICS, controlPlaneComponentDashboards } from '../dashboards/catalogue/control-plane-components';
 
 export interface KubeletMonitorValues {
   /** @default true */
@@ -59,6 +62,15 @@ export interface ControlPlaneValues {
   readonly kubeScheduler?: ServiceMonitorToggle;
   /** kube-controller-manager, as kubeScheduler (Service `app.kubernetes.io/name: kube-controller-manager`). @default { enabled: false } */
   readonly kubeControllerManager?: ServiceMonitorToggle;
+  /**
+   * kube-proxy: a PodMonitor for its pods in kube-system (`k8s-app: kube-proxy`), scraped over HTTP on each node's
+   * address at port 10249, as job `kube-proxy`. Off by default: kube-proxy serves metrics on 127.0.0.1 unless its
+   * configuration sets `metricsBindAddress: 0.0.0.0:10249`, and clusters without kube-proxy (Cilium or another
+   * kube-proxy replacement) have nothing to scrape. Set that address (kube-system/kube-proxy ConfigMap on kubeadm),
+   * then enable it.
+   * @default { enabled: false }
+   */
+  readonly kubeProxy?: ServiceMonitorToggle;
   /** Thresholds of the Kubernetes alerts (workloads, resources, storage, API server, kubelet, nodes). */
   readonly thresholds?: Partial<KubernetesAppsThresholds & KubernetesSystemThresholds>;
 }
@@ -74,6 +86,7 @@ export const CONTROL_PLANE_DEFAULTS = {
   },
   kubeScheduler: { enabled: false },
   kubeControllerManager: { enabled: false },
+  kubeProxy: { enabled: false },
   thresholds: { ...DEFAULT_KUBERNETES_APPS_THRESHOLDS, ...DEFAULT_KUBERNETES_SYSTEM_THRESHOLDS },
 } satisfies ControlPlaneValues;
 
@@ -98,6 +111,7 @@ export interface ControlPlaneProps extends ComponentProps, ResolvedControlPlaneV
 export const KUBELET_PORT = 10250;
 export const KUBE_SCHEDULER_PORT = 10259;
 export const KUBE_CONTROLLER_MANAGER_PORT = 10257;
+export const KUBE_PROXY_PORT = 10249;
 
 // kubeadm's scheduler and controller manager serve certificates they sign themselves: nothing to check them against.
 const SELF_SIGNED_TLS = { insecureSkipVerify: true };
@@ -111,7 +125,7 @@ export class ControlPlane extends Component {
     super(scope, id, props);
     const v = props;
     const meta = (name: string) => ({ name, namespace: this.namespace, labels: this.labels(name, 'control-plane') });
-    this.declareMetrics([...KUBERNETES_APPS_METRICS, ...KUBERNETES_SYSTEM_METRICS]);
+    this.declareMetrics([...KUBERNETES_APPS_METRICS, ...KUBERNETES_SYSTEM_METRICS, ...(v.kubeProxy.enabled ? KUBE_PROXY_METRICS : [])]);
     this.addRules('kubernetes-apps-rules', kubernetesAppsRules(v.thresholds));
     this.addRules('kubernetes-system-rules', kubernetesSystemRules(v.thresholds, {
       apiserver: v.apiserver.enabled,
@@ -122,12 +136,19 @@ export class ControlPlane extends Component {
     }));
     this.addDashboards('Kubernetes', [
       ...kubernetesDashboards(),
+      ...kubernetesComputeDashboards(),
+      ...networkingDashboards(),
       ...kubernetesSystemDashboards({
         kubelet: v.kubelet.enabled,
         apiserver: v.apiserver.enabled,
         coreDns: v.coreDns.enabled,
         thresholds: v.thresholds,
         prometheusRetention: props.prometheus?.retention,
+      }),
+      ...controlPlaneComponentDashboards({
+        kubeScheduler: v.kubeScheduler.enabled,
+        kubeControllerManager: v.kubeControllerManager.enabled,
+        kubeProxy: v.kubeProxy.enabled,
       }),
     ]);
 
@@ -206,6 +227,26 @@ export class ControlPlane extends Component {
           selector: { matchLabels: { 'app.kubernetes.io/name': name } },
           namespaceSelector: { matchNames: ['kube-system'] },
           endpoints: [{ port: 'https-metrics', scheme: 'https', bearerTokenFile: SERVICE_ACCOUNT_TOKEN, tlsConfig: SELF_SIGNED_TLS }],
+        },
+      });
+    }
+
+    if (v.kubeProxy.enabled) {
+      // kube-proxy runs on the host network and declares no container port: each pod is a target at its node's
+      // address and the metrics port, named after its node as the kubelet's targets are.
+      new PodMonitor(this, 'PodMonitor-kube-proxy', {
+        metadata: meta('kube-proxy'),
+        spec: {
+          jobLabel: 'k8s-app',
+          selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+          namespaceSelector: { matchNames: ['kube-system'] },
+          podMetricsEndpoints: [{
+            honorLabels: true,
+            relabelings: [
+              { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' },
+              { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', replacement: `$1:${KUBE_PROXY_PORT}`, targetLabel: '__address__' },
+            ],
+          }],
         },
       });
     }

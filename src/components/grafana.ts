@@ -6,14 +6,20 @@ import { ServiceMonitor } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, roleFor, service, serviceAccount } from '../k8s/objects';
 import { httpProbe } from '../k8s/pod';
 import { apiServerEgress, dnsEgress, urlEgress, type PeerAllowance } from '../k8s/network';
+import { exposurePath, exposeService, exposureUrl, type ExposureValues } from '../k8s/exposure';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { PROMETHEUS_DEFAULTS, type Prometheus } from './prometheus';
 import type { PrometheusOperator } from './prometheus-operator';
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { DEFAULT_GRAFANA_THRESHOLDS, GRAFANA_METRICS, grafanaRules, type GrafanaThresholds } from '../rules/catalogue/grafana';
-import { operatorAndGrafanaHealth } from '../dashboards/catalogue/monitoring';
+import { GRAFANA_DASHBOARD_METRICS, grafanaOverview } from '../dashboards/catalogue/monitoring-more';
 import { FOLDER_ANNOTATION } from '../dashboards/delivery';
 import type { ResourceValues } from '../core/primitives';
+import type { SchedulingValues } from '../k8s/scheduling';
+import {
+  analyticsUrls, mergeIni, pluginsEnv, provisionedDatasource, settingsIni, singleWriter, ssoEgress, ssoEnv, ssoIni, PLUGIN_SOURCE,
+  type GrafanaDatasourceValues, type GrafanaPersistence, type GrafanaPlugin, type GrafanaSettings, type GrafanaSso, type IniSections,
+} from './grafana-options';
 
 // The constant belongs to the delivery of dashboards; re-exported for code that still imports it from here.
 
@@ -29,7 +35,9 @@ export interface GrafanaAdminSecret {
 /** `stack`: the stack namespace only; `all`: every namespace. */
 export type DashboardNamespaceScope = 'stack' | 'all';
 
-export interface GrafanaValues {
+export interface GrafanaValues extends ExposureValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default true */
   readonly enabled?: boolean;
   /** Thresholds of this component's alerts. */
@@ -73,9 +81,14 @@ export interface GrafanaValues {
    */
   readonly cookieSecure?: boolean;
   /** e.g. `https://grafana.example.com/` */
+  /**
+   * With `ingress` or `httpRoute` under another path than `/`, Grafana serves from that sub path.
+   * @default the URL of `ingress` or `httpRoute` when exposed, with a trailing `/`
+   */
   readonly rootUrl?: string;
   /**
-   * Namespaces (e.g. your ingress controller's) allowed to reach Grafana's port 3000. Prometheus always may.
+   * Namespaces allowed to reach Grafana's port 3000 besides Prometheus. With `ingress` or `httpRoute` the proxy of
+   * `common.ingressController` or `common.gatewayController` is let in without being listed here.
    * @default []
    */
   readonly ingressNamespaces?: string[];
@@ -101,6 +114,29 @@ export interface GrafanaValues {
    * @default { "dashboards": "grafana" }
    */
   readonly grafanaOperatorInstanceSelector?: Record<string, string>;
+  /**
+   * Datasources besides the stack's own (Prometheus, and Alertmanager when enabled): provisioned read-only, each
+   * reachable through Grafana's egress policy at its URL, credentials by Secret reference only.
+   * @default []
+   */
+  readonly datasources?: GrafanaDatasourceValues[];
+  /**
+   * A PersistentVolumeClaim for /var/lib/grafana (users, preferences, plugins) instead of an emptyDir.
+   * @default { "enabled": false, "size": "10Gi", "accessModes": ["ReadWriteOnce"] }
+   */
+  readonly persistence?: GrafanaPersistence;
+  /**
+   * Plugins Grafana installs from grafana.com at start, each at a pinned version: opens egress to the internet on 443.
+   * @default []
+   */
+  readonly plugins?: GrafanaPlugin[];
+  /**
+   * grafana.ini keys, merged over the stack's hardened configuration: what you set here wins, weakening included.
+   * @default {}
+   */
+  readonly settings?: GrafanaSettings;
+  /** Single sign-on through an OAuth2 / OIDC provider. @default none: the login form only */
+  readonly sso?: GrafanaSso;
 }
 
 export const GRAFANA_DEFAULTS = {
@@ -119,6 +155,10 @@ export const GRAFANA_DEFAULTS = {
   dashboardFolder: 'Custom',
   dashboardDelivery: 'configmap' as 'configmap' | 'grafana-operator',
   grafanaOperatorInstanceSelector: { dashboards: 'grafana' } as Record<string, string>,
+  datasources: [] as GrafanaDatasourceValues[],
+  persistence: { enabled: false, size: '10Gi', accessModes: ['ReadWriteOnce'] } as GrafanaPersistence & { enabled: boolean; size: string; accessModes: NonNullable<GrafanaPersistence['accessModes']> },
+  plugins: [] as GrafanaPlugin[],
+  settings: {} as GrafanaSettings,
 } satisfies GrafanaValues;
 
 /** GrafanaValues with every default filled in. */
@@ -160,10 +200,19 @@ export interface GrafanaDatasource {
   readonly reachedAt?: PeerAllowance;
 }
 const DASHBOARDS_DIR = '/tmp/dashboards';
+
+/** Each allowance once: datasources, plugins and SSO on the internet's 443 would repeat the same rule. */
+function dedupe(allowances: PeerAllowance[]): PeerAllowance[] {
+  const seen = new Set<string>();
+  return allowances.filter((a) => {
+    const key = JSON.stringify(a);
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
+}
 /** The container that loads dashboards: the analyzers read its environment from the written Deployment. */
 export const DASHBOARD_SIDECAR = 'dashboard-sidecar';
 
-function ini(sections: Record<string, Record<string, string | boolean>>): string {
+function ini(sections: IniSections): string {
   return Object.entries(sections)
     .map(([section, keys]) => `[${section}]\n${Object.entries(keys).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`)
     .join('\n');
@@ -179,10 +228,14 @@ export class Grafana extends Component {
     const name = NAMES.grafana;
     const meta = { name, namespace: this.namespace, labels: this.labels(name, 'grafana', props.image) };
     const selector = this.selectorLabels(name);
-    this.declareMetrics(GRAFANA_METRICS);
+    this.declareMetrics([...GRAFANA_METRICS, ...GRAFANA_DASHBOARD_METRICS]);
     this.addRules('grafana-rules', grafanaRules(v.thresholds, this.namespace));
-    this.addDashboards('Monitoring', [operatorAndGrafanaHealth({ namespace: this.namespace, operator: props.prometheusOperator !== undefined })]);
+    this.addDashboards('Monitoring', [grafanaOverview(this.namespace)]);
     const [[labelKey, labelValue]] = Object.entries(v.dashboardLabel);
+    const exposure: ExposureValues = { ingress: v.ingress, httpRoute: v.httpRoute };
+    const subPath = exposurePath(exposure) === '/' ? '' : exposurePath(exposure);
+    const exposedUrl = exposureUrl(exposure);
+    const rootUrl = v.rootUrl ?? (exposedUrl && `${exposedUrl.replace(/\/$/, '')}/`);
 
     serviceAccount(this, meta, true);
     // The sidecar reads ConfigMaps in the stack namespace and each namespace named (a Role there, bound to its
@@ -209,8 +262,9 @@ export class Grafana extends Component {
       });
     // Nothing calls home: no usage reports, update or plugin-update checks, news feed, feedback links, plugin
     // installs (the catalog, or the preinstalled apps Grafana downloads at start) or signing-key fetches from
-    // grafana.com; no snapshots published to snapshots.raintank.io; no dashboards shared without a login.
-    configMap('config', 'grafana.ini', ini({
+    // grafana.com; no snapshots published to snapshots.raintank.io; no dashboards shared without a login. The values'
+    // plugins and settings may turn some of this back on, each opening only the egress it needs.
+    const hardened: IniSections = {
       analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false, feedback_links_enabled: false },
       'auth.anonymous': { enabled: false },
       log: { mode: 'console' },
@@ -219,10 +273,15 @@ export class Grafana extends Component {
       plugins: { plugin_admin_enabled: false, preinstall_disabled: true, public_key_retrieval_disabled: true },
       public_dashboards: { enabled: false },
       security: { disable_gravatar: true, cookie_secure: v.cookieSecure, cookie_samesite: 'strict' },
-      ...(v.rootUrl ? { server: { root_url: v.rootUrl } } : {}),
+      ...(rootUrl ? { server: { root_url: rootUrl, ...(subPath ? { serve_from_sub_path: true } : {}) } } : {}),
       snapshots: { external_enabled: false },
       users: { allow_sign_up: false },
-    }));
+    };
+    // Plugins need Grafana's preinstaller, which preinstall_disabled turns off; pinned, so nothing auto-updates.
+    const pluginIni: IniSections = v.plugins.length ? { plugins: { preinstall_disabled: false, preinstall_auto_update: false } } : {};
+    const ssoSections = v.sso ? ssoIni(v.sso, v.settings.auth?.oauthAutoLogin) : {};
+    configMap('config', 'grafana.ini', ini(mergeIni(mergeIni(mergeIni(hardened, pluginIni), settingsIni(v.settings)), ssoSections)));
+    const userDatasources = v.datasources.map(provisionedDatasource);
     // Lazy: components built after Grafana add theirs with addDatasource().
     configMap('datasources', 'datasources.yaml', Lazy.any({ produce: () => stringify({
       apiVersion: 1,
@@ -233,11 +292,13 @@ export class Grafana extends Component {
           type: 'prometheus',
           access: 'proxy',
           url: props.prometheus?.url ?? `http://${NAMES.prometheus}.${this.namespace}.svc:9090`,
-          isDefault: true,
+          // Grafana takes one default: a datasource of the values marked so replaces Prometheus.
+          isDefault: !v.datasources.some((d) => d.isDefault),
           editable: false,
           jsonData: { timeInterval: props.prometheus?.scrapeInterval ?? PROMETHEUS_DEFAULTS.scrapeInterval },
         },
         ...this.datasources.map((d) => ({ name: d.name, uid: d.uid, type: d.type, access: 'proxy', url: d.url, editable: false, ...(d.jsonData ? { jsonData: d.jsonData } : {}) })),
+        ...userDatasources.map((d) => d.entry),
       ],
     }) }));
     configMap('dashboard-providers', 'dashboards.yaml', stringify({
@@ -259,10 +320,23 @@ export class Grafana extends Component {
       name: envName,
       valueFrom: { secretKeyRef: { name: v.adminSecret.name, key } },
     });
+    const persistent = v.persistence.enabled;
+    if (persistent) {
+      new k8s.KubePersistentVolumeClaim(this, `PersistentVolumeClaim-${name}`, {
+        metadata: meta,
+        spec: {
+          accessModes: v.persistence.accessModes,
+          ...(v.persistence.storageClassName ? { storageClassName: v.persistence.storageClassName } : {}),
+          resources: { requests: { storage: k8s.Quantity.fromString(v.persistence.size) } },
+        },
+      });
+    }
     new k8s.KubeDeployment(this, `Deployment-${name}`, {
       metadata: meta,
       spec: {
         replicas: v.replicas,
+        // A volume one node holds at a time: the new pod could not mount it while the old one runs.
+        ...(persistent && singleWriter(v.persistence.accessModes) ? { strategy: { type: 'Recreate' } } : {}),
         selector: { matchLabels: selector },
         template: this.podTemplate({
           labels: meta.labels,
@@ -272,11 +346,18 @@ export class Grafana extends Component {
             this.container({
               name,
               image: this.image(props.image),
-              env: [secretEnv('GF_SECURITY_ADMIN_USER', v.adminSecret.userKey), secretEnv('GF_SECURITY_ADMIN_PASSWORD', v.adminSecret.passwordKey)],
+              env: [
+                secretEnv('GF_SECURITY_ADMIN_USER', v.adminSecret.userKey), secretEnv('GF_SECURITY_ADMIN_PASSWORD', v.adminSecret.passwordKey),
+                ...userDatasources.flatMap((d) => d.env),
+                ...(v.sso ? ssoEnv(v.sso) : []),
+                ...pluginsEnv(v.plugins),
+              ],
               ports: [{ name: 'http', containerPort: 3000 }],
               resources: v.resources,
-              livenessProbe: httpProbe('/api/health', 'http'),
-              readinessProbe: httpProbe('/api/health', 'http'),
+              livenessProbe: httpProbe(`${subPath}/api/health`, 'http'),
+              readinessProbe: httpProbe(`${subPath}/api/health`, 'http'),
+              // Plugins are installed before Grafana serves (up to 5 minutes): liveness waits for that.
+              ...(v.plugins.length ? { startupProbe: { ...httpProbe(`${subPath}/api/health`, 'http'), failureThreshold: 30 } } : {}),
               volumeMounts: [
                 { name: 'storage', mountPath: '/var/lib/grafana' },
                 { name: 'tmp', mountPath: '/tmp' },
@@ -306,7 +387,8 @@ export class Grafana extends Component {
             }),
           ],
           volumes: [
-            { name: 'storage', emptyDir: {} },
+            // Plugins are installed under it too (paths.plugins): the root filesystem stays read-only.
+            persistent ? { name: 'storage', persistentVolumeClaim: { claimName: name } } : { name: 'storage', emptyDir: {} },
             { name: 'tmp', emptyDir: {} },
             { name: 'dashboards', emptyDir: {} },
             { name: 'config', configMap: { name: `${name}-config` } },
@@ -320,22 +402,28 @@ export class Grafana extends Component {
     service(this, meta, selector, [{ name: 'http', port: 3000 }]);
     new ServiceMonitor(this, `ServiceMonitor-${name}`, {
       metadata: meta,
-      spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http' }] },
+      spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http', ...(subPath ? { path: `${subPath}/metrics` } : {}) }] },
     });
     if (v.replicas > 1) podDisruptionBudget(this, meta, selector);
+    const exposed = exposeService(this, { meta, exposure, proxies: props.common, service: name, servicePort: 3000, podPort: 3000, field: 'grafana', instance: this.instance });
     networkPolicy(this, meta, selector, {
       ingress: [
         { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 3000 }] },
         ...(v.ingressNamespaces.length ? [{ namespaces: v.ingressNamespaces, ports: [{ port: 3000 }] }] : []),
+        ...exposed,
       ],
-      // Its datasources, and the API server for the dashboard sidecar: nothing else (no plugin downloads, no
-      // `.url` dashboards from elsewhere).
-      egress: () => [
+      // Its datasources, and the API server for the dashboard sidecar; grafana.com only for the plugins listed, the
+      // identity provider only with SSO: nothing else (no `.url` dashboards from elsewhere).
+      egress: () => dedupe([
         dnsEgress(this.network),
         apiServerEgress(this.network),
         { pods: [OPERATOR_POD_SELECTORS.prometheus], ports: [{ port: 9090 }] },
         ...this.datasources.flatMap((d) => (d.reachedAt ? [d.reachedAt] : urlEgress(this.network, d.url, this.namespace))),
-      ],
+        ...v.datasources.flatMap((d) => urlEgress(this.network, d.url, this.namespace)),
+        ...(v.plugins.length ? urlEgress(this.network, PLUGIN_SOURCE, this.namespace) : []),
+        ...(v.sso ? ssoEgress(this.network, v.sso, this.namespace) : []),
+        ...analyticsUrls(v.settings).flatMap((u) => urlEgress(this.network, u, this.namespace)),
+      ]),
     });
   }
 

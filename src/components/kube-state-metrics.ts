@@ -15,6 +15,9 @@ import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { DEFAULT_KUBE_STATE_METRICS_THRESHOLDS, KUBE_STATE_METRICS_METRICS, kubeStateMetricsRules, type KubeStateMetricsThresholds } from '../rules/catalogue/kube-state-metrics';
 import type { ResourceValues } from '../core/primitives';
 import { toYaml } from '../core/yaml';
+import { kubernetesStateDashboards } from '../dashboards/catalogue/kubernetes-state';
+import { kubeStateMetricsOverview } from '../dashboards/catalogue/monitoring-more';
+import type { SchedulingValues } from '../k8s/scheduling';
 
 /** A kube-state-metrics collector: the resource it lists and watches. */
 export type KsmCollector =
@@ -26,6 +29,8 @@ export type KsmCollector =
   | 'storageclasses' | 'validatingwebhookconfigurations' | 'volumeattachments';
 
 export interface KubeStateMetricsValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default true */
   readonly enabled?: boolean;
   /** Thresholds of this component's alerts. */
@@ -167,6 +172,8 @@ export class KubeStateMetrics extends Component {
     this.declareMetrics(resources.flatMap((r) => r.metrics.map((m) => metricName(r, m))));
     this.addRules('kube-state-metrics-custom-resources', v.crStatusMonitors.map(monitorRules));
     this.addDashboards('Custom Resources', v.crStatusMonitors.map(monitorDashboard));
+    this.addDashboards('Kubernetes', kubernetesStateDashboards());
+    this.addDashboards('Monitoring', [kubeStateMetricsOverview(this.namespace)]);
 
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, [...ksmPolicyRules(collectors), ...customResourcePolicyRules(resources), ...AUTH_REVIEW_RULES]);

@@ -8,17 +8,14 @@ import { Component, type ComponentProps, type Image, type WithDefaults } from '.
 import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { DEFAULT_NODE_EXPORTER_THRESHOLDS, NODE_EXPORTER_METRICS, SYSTEMD_METRICS, nodeExporterRules, type NodeExporterThresholds } from '../rules/catalogue/node-exporter';
 import { nodesDashboards } from '../dashboards/catalogue/nodes';
+import { nodeUseClusterDashboard } from '../dashboards/catalogue/nodes-cluster';
+import { nodeResourceDashboards } from '../dashboards/catalogue/nodes-more';
 import type { ResourceValues } from '../core/primitives';
-
-export interface Toleration {
-  readonly key?: string;
-  readonly operator?: 'Exists' | 'Equal';
-  readonly value?: string;
-  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  readonly tolerationSeconds?: number;
-}
+import type { SchedulingValues, Toleration } from '../k8s/scheduling';
 
 export interface NodeExporterValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default true */
   readonly enabled?: boolean;
   /**
@@ -96,7 +93,7 @@ export class NodeExporter extends Component {
     const collectors = { systemd: v.extraArgs.includes('--collector.systemd') };
     this.declareMetrics([...NODE_EXPORTER_METRICS, ...(collectors.systemd ? SYSTEMD_METRICS : [])]);
     this.addRules('node-exporter-rules', nodeExporterRules(v.thresholds, collectors));
-    this.addDashboards('Nodes', nodesDashboards(v.thresholds));
+    this.addDashboards('Nodes', [...nodesDashboards(v.thresholds), nodeUseClusterDashboard(v.thresholds.memoryHighUtilizationPercent / 100), ...nodeResourceDashboards(v.thresholds)]);
 
     // The proxy reviews each scrape's token and permission with the API server.
     serviceAccount(this, meta, true);

@@ -1,6 +1,7 @@
 // What the Prometheus and Alertmanager components share: both are StatefulSets the operator runs from a custom resource.
 import type { PodSecurityContext, StorageSpec } from '../k8s/monitoring';
 import type { Quantity } from '../core/primitives';
+import type { Affinity } from '../k8s/scheduling';
 
 export interface StorageValues {
   /** Size of each replica's volume, e.g. `50Gi`. */
@@ -23,7 +24,7 @@ export function storageSpec(storage: StorageValues | undefined): StorageSpec | u
 }
 
 /** Prefers spreading replicas over nodes, so that one node going down never takes all of them. */
-export function spreadOverNodes(selector: Record<string, string>): Record<string, unknown> {
+export function spreadOverNodes(selector: Record<string, string>): Affinity {
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [

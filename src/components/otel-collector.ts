@@ -13,8 +13,11 @@ import { StackError } from '../core/problems';
 import { quantityBytes } from './prometheus-sizing';
 import { toYaml } from '../core/yaml';
 import type { ResourceValues } from '../core/primitives';
+import type { SchedulingValues } from '../k8s/scheduling';
 
 export interface OtelCollectorValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default false */
   readonly enabled?: boolean;
   readonly thresholds?: Partial<OtelCollectorThresholds>;

@@ -11,8 +11,12 @@ import {
   DEFAULT_PROMETHEUS_OPERATOR_THRESHOLDS, PROMETHEUS_OPERATOR_METRICS, prometheusOperatorRules, type PrometheusOperatorThresholds,
 } from '../rules/catalogue/prometheus-operator';
 import type { ResourceValues } from '../core/primitives';
+import type { SchedulingValues } from '../k8s/scheduling';
+import { prometheusOperatorOverview } from '../dashboards/catalogue/monitoring-more';
 
 export interface PrometheusOperatorValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default true */
   readonly enabled?: boolean;
   /** Thresholds of this component's alerts. */
@@ -81,6 +85,7 @@ export class PrometheusOperator extends Component {
     const selector = this.selectorLabels(name);
     this.declareMetrics(PROMETHEUS_OPERATOR_METRICS);
     this.addRules('prometheus-operator-rules', prometheusOperatorRules(v.thresholds, this.namespace));
+    this.addDashboards('Monitoring', [prometheusOperatorOverview(this.namespace)]);
 
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, [...OPERATOR_RULES, ...AUTH_REVIEW_RULES]);

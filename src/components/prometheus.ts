@@ -1,10 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Lazy } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Prometheus as PrometheusResource, ServiceMonitor, type RemoteWriteSpec } from '../k8s/monitoring';
+import { Prometheus as PrometheusResource, PrometheusAgent as PrometheusAgentResource, ServiceMonitor, type RemoteWriteSpec, type ThanosSpec } from '../k8s/monitoring';
 import { clusterRoleFor, networkPolicy, podDisruptionBudget, service, serviceAccount } from '../k8s/objects';
 import { plainResources } from '../k8s/pod';
-import { apiServerEgress, nodeEgress, urlEgress } from '../k8s/network';
+import { apiServerEgress, internetEgress, nodeEgress, urlEgress, type PeerAllowance, type ResolvedNetwork } from '../k8s/network';
+import { exposurePath, exposeService, exposureUrl, type ExposureValues } from '../k8s/exposure';
 import { Component, type ComponentProps, type Image, type WithDefaults } from './component';
 import { labelSelector, OPERATOR_POD_SECURITY, spreadOverNodes, storageSpec, type Selection } from './operator-managed';
 import { prometheusSizing, quantityBytes, retentionSizeFor, type ClusterSize } from './prometheus-sizing';
@@ -13,8 +14,10 @@ import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import { DEFAULT_GENERAL_THRESHOLDS, GENERAL_METRICS, generalRules, type GeneralThresholds } from '../rules/catalogue/general';
 import { DEFAULT_PROMETHEUS_THRESHOLDS, PROMETHEUS_METRICS, prometheusRules, type PrometheusThresholds } from '../rules/catalogue/prometheus';
 import { alertsOverview, prometheusOverview } from '../dashboards/catalogue/monitoring';
+import { prometheusRemoteWrite, prometheusScrapeTargets, prometheusTsdb } from '../dashboards/catalogue/monitoring-more';
 import { StackError } from '../core/problems';
 import type { PromDuration, Quantity, ResourceValues, SecretKeyRef } from '../core/primitives';
+import type { SchedulingValues } from '../k8s/scheduling';
 
 export interface BasicAuthRef {
   readonly username: SecretKeyRef;
@@ -32,7 +35,42 @@ export interface RemoteWriteValues {
   readonly keepMetricsMatching?: string;
 }
 
-export interface PrometheusValues {
+/** A Thanos sidecar beside each Prometheus: its StoreAPI for Thanos Query, and blocks uploaded to a bucket. */
+export interface ThanosSidecarValues {
+  /**
+   * The bucket's configuration (Thanos' objstore YAML) in a Secret: every 2h block is uploaded there, and the
+   * operator turns Prometheus' own compaction off.
+   * @default none: the sidecar only serves the StoreAPI of the local TSDB
+   */
+  readonly objectStorageConfig?: SecretKeyRef;
+  /**
+   * The bucket's endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or an in-cluster MinIO Service URL: what the
+   * egress of Prometheus' pods opens for the sidecar.
+   * @default any address outside the cluster on port 443, when objectStorageConfig is set
+   */
+  readonly objectStorageUrl?: string;
+  /** Where Thanos Query runs: its pods are let in on the StoreAPI (gRPC, 10901). @default nobody is let in */
+  readonly queriedFrom?: { readonly namespace: string; readonly pods?: Record<string, string> };
+  /** Thanos Query's URL, e.g. `http://thanos-query.thanos.svc:9090`: Grafana gets it as the `Thanos` datasource. */
+  readonly queryUrl?: string;
+}
+
+/** An Alertmanager outside this stack that Prometheus also sends its alerts to: a Service, as the operator takes it. */
+export interface AlertmanagerEndpointValues {
+  readonly namespace: string;
+  /** Name of its Service. */
+  readonly name: string;
+  /** The Service port's name (or number). @default "web" */
+  readonly port?: string | number;
+  /** @default "http" */
+  readonly scheme?: 'http' | 'https';
+  /** @default "/" */
+  readonly pathPrefix?: string;
+}
+
+export interface PrometheusValues extends ExposureValues {
+  /** Where its pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName. */
+  readonly scheduling?: SchedulingValues;
   /** @default true */
   readonly enabled?: boolean;
   /** Thresholds of this component's alerts (Prometheus' own and the general ones such as TargetDown). */
@@ -65,8 +103,28 @@ export interface PrometheusValues {
   readonly externalLabels?: Record<string, string>;
   readonly remoteWrite?: RemoteWriteValues[];
   readonly resources?: ResourceValues;
-  /** The URL Prometheus is reached at, used in alert links. */
+  /**
+   * The URL Prometheus is reached at, used in alert links.
+   * @default the URL of `ingress` or `httpRoute` when exposed (`https://<host><path>`, http for an Ingress without tls)
+   */
   readonly externalUrl?: string;
+  /**
+   * `agent`: a PrometheusAgent that scrapes and remote-writes only (remoteWrite required). It evaluates no rules
+   * and answers no queries, so the stack then writes no PrometheusRules and runs no Alertmanager or Grafana: those
+   * belong beside the Prometheus the samples go to.
+   * @default "server"
+   */
+  readonly mode?: 'server' | 'agent';
+  /** Compresses the write-ahead log (Prometheus' default since 2.20). @default Prometheus' default */
+  readonly walCompression?: boolean;
+  /** Prometheus feature flags (`--enable-feature`), e.g. `["exemplar-storage"]`. @default [] */
+  readonly enableFeatures?: string[];
+  /** Logs every query to `/var/log/prometheus/query.log` (an emptyDir the operator mounts). @default false */
+  readonly queryLog?: boolean;
+  /** Alertmanagers outside the stack that also get every alert. @default [] */
+  readonly additionalAlertmanagers?: AlertmanagerEndpointValues[];
+  /** A Thanos sidecar (server mode only). @default none */
+  readonly thanos?: ThanosSidecarValues;
 }
 
 export interface PrometheusSelection {
@@ -88,6 +146,10 @@ export interface PrometheusStorageValues {
 
 export const PROMETHEUS_DEFAULTS = {
   enabled: true,
+  mode: 'server' as 'server' | 'agent',
+  enableFeatures: [] as string[],
+  queryLog: false,
+  additionalAlertmanagers: [] as AlertmanagerEndpointValues[],
   replicas: 2,
   retention: '15d',
   scrapeInterval: '30s',
@@ -103,6 +165,8 @@ export type ResolvedPrometheusValues = WithDefaults<PrometheusValues, typeof PRO
 
 export interface PrometheusProps extends ComponentProps, Omit<ResolvedPrometheusValues, 'enabled'> {
   readonly image: Image;
+  /** The Thanos sidecar's image, when `thanos` is set. */
+  readonly thanosImage?: Image;
   /** The `cluster` external label of every series, used by multi-cluster rules and dashboards. */
   readonly clusterName: string;
   /**
@@ -112,6 +176,11 @@ export interface PrometheusProps extends ComponentProps, Omit<ResolvedPrometheus
   readonly alertmanager?: Alertmanager;
   /** Pods that push series to it (an OpenTelemetry Collector), and how: its receiver for that is enabled and let in. */
   readonly pushedBy?: { readonly protocol: 'remoteWrite' | 'otlp'; readonly pods: Record<string, string> };
+  /**
+   * Further pods of its namespace that query its API on 9090 (e.g. prometheus-adapter), besides Grafana.
+   * @default []
+   */
+  readonly queriedBy?: readonly Record<string, string>[];
   /**
    * Ports it scrapes on the nodes' addresses: the kubelet, host-network exporters, static control-plane pods.
    * @default []
@@ -142,6 +211,18 @@ function remoteWriteSpec(rw: RemoteWriteValues): RemoteWriteSpec {
   };
 }
 
+/** The Thanos sidecar's ports, as the operator gives them to the container. */
+export const THANOS_PORTS = { grpc: 10901, http: 10902 } as const;
+
+function thanosSpec(thanos: ThanosSidecarValues, image: string, version: string): ThanosSpec {
+  return { image, version, ...(thanos.objectStorageConfig ? { objectStorageConfig: { ...thanos.objectStorageConfig } } : {}) };
+}
+
+/** The bucket: its URL when given, otherwise HTTPS anywhere outside the cluster. */
+function thanosBucketEgress(network: ResolvedNetwork, thanos: ThanosSidecarValues, namespace: string): PeerAllowance[] {
+  return thanos.objectStorageUrl ? urlEgress(network, thanos.objectStorageUrl, namespace) : [internetEgress(network, [{ port: 443 }])];
+}
+
 /** The Prometheus custom resource and what it needs: RBAC for discovery, Service, self-monitoring, policies. */
 export class Prometheus extends Component {
   /** How often targets are scraped. */
@@ -160,14 +241,24 @@ export class Prometheus extends Component {
     this.retention = props.retention;
     const image = props.image;
     const name = NAMES.prometheus;
-    this.url = `http://${name}.${this.namespace}.svc:9090`;
+    // Served under the exposed path (routePrefix), so the proxy forwards it unchanged: every in-cluster client too.
+    const exposure: ExposureValues = { ingress: props.ingress, httpRoute: props.httpRoute };
+    const prefix = exposurePath(exposure) === '/' ? '' : exposurePath(exposure);
+    this.url = `http://${name}.${this.namespace}.svc:9090${prefix}`;
+    const externalUrl = props.externalUrl ?? exposureUrl(exposure);
     const meta = { name, namespace: this.namespace, labels: this.labels('prometheus', 'prometheus', image) };
     const selector = OPERATOR_POD_SELECTORS.prometheus;
     const sized = prometheusSizing(props.sizing, props.scrapeInterval, props.retention);
     const volume = props.storage?.size ?? sized.volume;
     this.declareMetrics([...GENERAL_METRICS, ...PROMETHEUS_METRICS]);
     this.addRules('prometheus-k8s-rules', [...generalRules(props.thresholds), ...prometheusRules(props.thresholds, this.namespace)]);
-    this.addDashboards('Monitoring', [prometheusOverview({ namespace: this.namespace, remoteWrite: Boolean(props.remoteWrite?.length) })]);
+    this.addDashboards('Monitoring', [
+      prometheusOverview({ namespace: this.namespace, remoteWrite: Boolean(props.remoteWrite?.length) }),
+      prometheusTsdb(this.namespace),
+      prometheusScrapeTargets(this.namespace),
+      // Without a remote-write queue there are no queue series: the dashboard would be empty.
+      ...(props.remoteWrite?.length ? [prometheusRemoteWrite(this.namespace)] : []),
+    ]);
     this.addDashboardAtSynth('Monitoring', () => alertsOverview({
       namespace: this.namespace,
       alertmanager: this.alertmanagerRef !== undefined,
@@ -179,61 +270,90 @@ export class Prometheus extends Component {
     serviceAccount(this, meta, true);
     clusterRoleFor(this, meta, PROMETHEUS_RULES);
 
-    new PrometheusResource(this, `Prometheus-${NAMES.prometheusCr}`, {
-      metadata: { ...meta, name: NAMES.prometheusCr },
-      spec: {
-        image: this.image(image),
-        version: image.tag,
-        replicas: props.replicas,
-        serviceAccountName: name,
-        podMetadata: { labels: meta.labels },
-        securityContext: OPERATOR_POD_SECURITY,
-        resources: plainResources(props.resources ?? { requests: { cpu: '200m', memory: sized.memoryRequest }, limits: { memory: sized.memoryLimit } }),
-        retention: props.retention,
-        retentionSize: props.retentionSize ?? retentionSizeFor(quantityBytes(volume) ?? 0),
-        storage: props.storage?.emptyDir
-          ? { emptyDir: { sizeLimit: volume } }
-          : storageSpec({ size: volume, storageClassName: props.storage?.storageClassName }),
-        ...(props.externalUrl ? { externalUrl: props.externalUrl } : {}),
-        scrapeInterval: props.scrapeInterval,
-        evaluationInterval: props.evaluationInterval,
-        externalLabels: { cluster: props.clusterName, ...props.externalLabels },
-        nodeSelector: { 'kubernetes.io/os': 'linux' },
-        affinity: spreadOverNodes(selector),
-        ruleSelector: labelSelector(props.select.rules),
-        ruleNamespaceSelector: {},
-        serviceMonitorSelector: labelSelector(props.select.serviceMonitors),
-        serviceMonitorNamespaceSelector: {},
-        podMonitorSelector: labelSelector(props.select.podMonitors),
-        podMonitorNamespaceSelector: {},
-        probeSelector: labelSelector(props.select.probes),
-        probeNamespaceSelector: {},
-        scrapeConfigSelector: labelSelector(props.select.scrapeConfigs),
-        scrapeConfigNamespaceSelector: {},
-        alerting: Lazy.any({
-          produce: () => this.alertmanagerRef && {
-            alertmanagers: [{ namespace: this.alertmanagerRef.serviceNamespace, name: this.alertmanagerRef.serviceName, port: 'web', apiVersion: 'v2' }],
-          },
-        }),
-        ...(props.remoteWrite?.length ? { remoteWrite: props.remoteWrite.map(remoteWriteSpec) } : {}),
-        ...(props.pushedBy?.protocol === 'remoteWrite' ? { enableRemoteWriteReceiver: true } : {}),
-        ...(props.pushedBy?.protocol === 'otlp' ? { enableOTLPReceiver: true } : {}),
-      },
-    });
+    const agent = props.mode === 'agent';
+    // What a Prometheus and a PrometheusAgent share: the pods, the storage, what they scrape and where they write.
+    const common = {
+      image: this.image(image),
+      version: image.tag,
+      replicas: props.replicas,
+      serviceAccountName: name,
+      // The operator gives an agent's pods its own app.kubernetes.io/name; `prometheus` keeps the selector of both.
+      podMetadata: { labels: { ...meta.labels, prometheus: NAMES.prometheusCr } },
+      securityContext: OPERATOR_POD_SECURITY,
+      resources: plainResources(props.resources ?? { requests: { cpu: '200m', memory: sized.memoryRequest }, limits: { memory: sized.memoryLimit } }),
+      storage: props.storage?.emptyDir
+        ? { emptyDir: { sizeLimit: volume } }
+        : storageSpec({ size: volume, storageClassName: props.storage?.storageClassName }),
+      ...(externalUrl ? { externalUrl } : {}),
+      ...(prefix ? { routePrefix: prefix } : {}),
+      scrapeInterval: props.scrapeInterval,
+      externalLabels: { cluster: props.clusterName, ...props.externalLabels },
+      ...this.schedulingOf(selector, { affinity: spreadOverNodes(selector) }),
+      serviceMonitorSelector: labelSelector(props.select.serviceMonitors),
+      serviceMonitorNamespaceSelector: {},
+      podMonitorSelector: labelSelector(props.select.podMonitors),
+      podMonitorNamespaceSelector: {},
+      probeSelector: labelSelector(props.select.probes),
+      probeNamespaceSelector: {},
+      scrapeConfigSelector: labelSelector(props.select.scrapeConfigs),
+      scrapeConfigNamespaceSelector: {},
+      ...(props.walCompression !== undefined ? { walCompression: props.walCompression } : {}),
+      ...(props.enableFeatures.length ? { enableFeatures: [...props.enableFeatures] } : {}),
+      ...(props.remoteWrite?.length ? { remoteWrite: props.remoteWrite.map(remoteWriteSpec) } : {}),
+      ...(props.pushedBy?.protocol === 'remoteWrite' ? { enableRemoteWriteReceiver: true } : {}),
+      ...(props.pushedBy?.protocol === 'otlp' ? { enableOTLPReceiver: true } : {}),
+    };
+    const crId = `${agent ? 'PrometheusAgent' : 'Prometheus'}-${NAMES.prometheusCr}`;
+    const metadata = { ...meta, name: NAMES.prometheusCr };
+    if (agent) {
+      new PrometheusAgentResource(this, crId, { metadata, spec: common });
+    } else {
+      const additional = props.additionalAlertmanagers.map((a) => ({
+        namespace: a.namespace, name: a.name, port: a.port ?? 'web', apiVersion: 'v2' as const,
+        ...(a.scheme ? { scheme: a.scheme } : {}), ...(a.pathPrefix ? { pathPrefix: a.pathPrefix } : {}),
+      }));
+      new PrometheusResource(this, crId, {
+        metadata,
+        spec: {
+          ...common,
+          retention: props.retention,
+          retentionSize: props.retentionSize ?? retentionSizeFor(quantityBytes(volume) ?? 0),
+          evaluationInterval: props.evaluationInterval,
+          ruleSelector: labelSelector(props.select.rules),
+          ruleNamespaceSelector: {},
+          ...(props.queryLog ? { queryLogFile: 'query.log' } : {}),
+          alerting: Lazy.any({
+            produce: () => {
+              const own = this.alertmanagerRef && {
+                namespace: this.alertmanagerRef.serviceNamespace, name: this.alertmanagerRef.serviceName, port: 'web', apiVersion: 'v2' as const,
+                ...(this.alertmanagerRef.routePrefix !== '/' ? { pathPrefix: this.alertmanagerRef.routePrefix } : {}),
+              };
+              const alertmanagers = [...(own ? [own] : []), ...additional];
+              return alertmanagers.length ? { alertmanagers } : undefined;
+            },
+          }),
+          ...(props.thanos ? { thanos: thanosSpec(props.thanos, this.image(props.thanosImage!), props.thanosImage!.tag) } : {}),
+        },
+      });
+    }
+    if (props.thanos) this.thanosSidecarObjects(meta, selector);
 
     service(this, meta, selector, [{ name: 'web', port: 9090 }, { name: 'reloader-web', port: 8080 }], { sessionAffinity: 'ClientIP' });
     new ServiceMonitor(this, `ServiceMonitor-${name}`, {
       metadata: meta,
       spec: {
         selector: { matchLabels: this.selectorLabels('prometheus') },
-        endpoints: [{ port: 'web' }, { port: 'reloader-web' }],
+        endpoints: [{ port: 'web', ...(prefix ? { path: `${prefix}/metrics` } : {}) }, { port: 'reloader-web' }],
       },
     });
+    const exposed = exposeService(this, { meta, exposure, proxies: props.common, service: name, servicePort: 9090, podPort: 9090, field: 'prometheus', instance: this.instance });
     if (props.replicas > 1) podDisruptionBudget(this, meta, selector);
     networkPolicy(this, meta, selector, {
       ingress: [
-        { pods: [selector, this.selectorLabels(NAMES.grafana), ...(props.pushedBy ? [props.pushedBy.pods] : [])], ports: [{ port: 9090 }] },
-        { pods: [selector], ports: [{ port: 8080 }] },
+        { pods: [selector, this.selectorLabels(NAMES.grafana), ...(props.queriedBy ?? []), ...(props.pushedBy ? [props.pushedBy.pods] : [])], ports: [{ port: 9090 }] },
+        { pods: [selector], ports: [{ port: 8080 }, ...(props.thanos ? [{ port: THANOS_PORTS.http }] : [])] },
+        ...(props.thanos?.queriedFrom ? [{ podsIn: [{ namespace: props.thanos.queriedFrom.namespace, pods: props.thanos.queriedFrom.pods ?? {} }], ports: [{ port: THANOS_PORTS.grpc }] }] : []),
+        ...exposed,
       ],
       egress: [
         apiServerEgress(this.network),
@@ -242,7 +362,22 @@ export class Prometheus extends Component {
         { namespaces: 'all', ports: [] },
         ...(props.nodePorts?.length ? [nodeEgress(this.network, [...new Set(props.nodePorts)].sort((a, b) => a - b))] : []),
         ...(props.remoteWrite ?? []).flatMap((rw) => urlEgress(this.network, rw.url, this.namespace)),
+        ...(props.thanos?.objectStorageConfig ? thanosBucketEgress(this.network, props.thanos, this.namespace) : []),
       ],
+    });
+  }
+
+  /**
+   * The sidecar's headless Service (Thanos Query discovers each replica's StoreAPI by DNS), and its own metrics
+   * scraped on `http`.
+   */
+  private thanosSidecarObjects(meta: { name: string; namespace: string; labels: Record<string, string> }, selector: Record<string, string>): void {
+    const name = `${NAMES.prometheus}-thanos-sidecar`;
+    const sidecarMeta = { ...meta, name, labels: { ...meta.labels, ...this.selectorLabels('thanos-sidecar'), 'app.kubernetes.io/component': 'thanos-sidecar' } };
+    service(this, sidecarMeta, selector, [{ name: 'grpc', port: THANOS_PORTS.grpc }, { name: 'http', port: THANOS_PORTS.http }], { headless: true });
+    new ServiceMonitor(this, `ServiceMonitor-${name}`, {
+      metadata: sidecarMeta,
+      spec: { selector: { matchLabels: this.selectorLabels('thanos-sidecar') }, endpoints: [{ port: 'http' }] },
     });
   }
 

@@ -24,6 +24,8 @@ export interface DashboardOptions {
   readonly description?: string;
   /** Extra variables after datasource and cluster, e.g. namespace, pod, node. */
   readonly variables?: QueryVariableBuilder[];
+  /** The cluster variable selects several clusters (and All): for dashboards that compare clusters, whose queries match `cluster=~"$cluster"`. */
+  readonly multiCluster?: boolean;
 }
 
 /** A dashboard with the house defaults and the two variables every dashboard has: datasource and cluster. */
@@ -37,7 +39,7 @@ export function dashboard(options: DashboardOptions): DashboardBuilder {
     .refresh('30s')
     .time({ from: 'now-1h', to: 'now' })
     .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'))
-    .withVariable(labelVariable('cluster', 'up', 'Cluster', false));
+    .withVariable(labelVariable('cluster', 'up', 'Cluster', false, '', options.multiCluster));
   if (options.description) builder.description(options.description);
   for (const variable of options.variables ?? []) builder.withVariable(variable);
   return builder;

@@ -2,10 +2,16 @@
 // The spec types cover the fields we set; tests check every object against the upstream CRD schemas.
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
+import type { Affinity, SchedulingFields, Toleration } from './scheduling';
 
 export interface LabelSelector {
   readonly matchLabels?: Record<string, string>;
 }
+
+/** A key of a Secret or of a ConfigMap, in the namespace of the object that names it. */
+export type SecretOrConfigMapKey =
+  | { readonly secret: { readonly name: string; readonly key: string } }
+  | { readonly configMap: { readonly name: string; readonly key: string } };
 
 export interface SafeTlsConfig {
   readonly caFile?: string;
@@ -15,20 +21,37 @@ export interface SafeTlsConfig {
   readonly insecureSkipVerify?: boolean;
 }
 
+/** TLS of a user's scrape: the CA from a Secret or a ConfigMap, and a client certificate (mutual TLS). */
+export interface ScrapeTlsConfig extends Omit<SafeTlsConfig, 'ca'> {
+  readonly ca?: SecretOrConfigMapKey;
+  readonly cert?: SecretOrConfigMapKey;
+  /** The client certificate's key. */
+  readonly keySecret?: { readonly name: string; readonly key: string };
+}
+
+/** Basic auth and the Authorization header of a scrape, from keys of Secrets in the monitor's namespace. */
+export interface ScrapeAuth {
+  readonly basicAuth?: { readonly username: { readonly name: string; readonly key: string }; readonly password: { readonly name: string; readonly key: string } };
+  readonly authorization?: { readonly type: string; readonly credentials: { readonly name: string; readonly key: string } };
+}
+
 export interface RelabelConfig {
   readonly sourceLabels?: string[];
   readonly separator?: string;
   readonly targetLabel?: string;
   readonly regex?: string;
   readonly replacement?: string;
-  readonly action?: 'replace' | 'keep' | 'drop' | 'labeldrop' | 'labelkeep' | 'labelmap' | 'hashmod';
+  readonly modulus?: number;
+  readonly action?: 'replace' | 'keep' | 'drop' | 'keepequal' | 'dropequal' | 'hashmod' | 'labelmap' | 'labeldrop' | 'labelkeep' | 'lowercase' | 'uppercase';
 }
 
-export interface Endpoint {
+export interface Endpoint extends ScrapeAuth {
   readonly port: string;
   readonly path?: string;
   readonly scheme?: 'http' | 'https';
   readonly interval?: string;
+  readonly scrapeTimeout?: string;
+  readonly params?: Record<string, string[]>;
   readonly honorLabels?: boolean;
   readonly honorTimestamps?: boolean;
   readonly bearerTokenFile?: string;
@@ -37,28 +60,42 @@ export interface Endpoint {
   readonly metricRelabelings?: RelabelConfig[];
 }
 
-export interface ServiceMonitorSpec {
+/** An endpoint as a ServiceMonitor takes it; the stack's own endpoints (`Endpoint`) are one kind of it. */
+export interface MonitorEndpoint extends Omit<Endpoint, 'tlsConfig'> {
+  readonly tlsConfig?: ScrapeTlsConfig;
+}
+
+/** Per-scrape limits: a target over one fails its scrape (`up` 0) instead of flooding the TSDB. */
+export interface ScrapeLimits {
+  readonly sampleLimit?: number;
+  readonly targetLimit?: number;
+  readonly labelLimit?: number;
+}
+
+export interface ServiceMonitorSpec extends ScrapeLimits {
   readonly jobLabel?: string;
   readonly selector: LabelSelector;
   readonly namespaceSelector?: { readonly matchNames?: string[]; readonly any?: boolean };
-  readonly endpoints: Endpoint[];
+  readonly endpoints: MonitorEndpoint[];
 }
 
 /** Where a PodMonitor scrapes each selected pod: a named container port. */
-export interface PodMetricsEndpoint {
-  /** Name of the container port. */
-  readonly port: string;
+export interface PodMetricsEndpoint extends ScrapeAuth {
+  /** Name of the container port; without one, each pod is one target whose `__address__` relabeling sets. */
+  readonly port?: string;
   readonly path?: string;
   readonly scheme?: 'http' | 'https';
   readonly interval?: string;
+  readonly scrapeTimeout?: string;
+  readonly params?: Record<string, string[]>;
   readonly honorLabels?: boolean;
   readonly honorTimestamps?: boolean;
-  readonly tlsConfig?: SafeTlsConfig;
+  readonly tlsConfig?: ScrapeTlsConfig;
   readonly relabelings?: RelabelConfig[];
   readonly metricRelabelings?: RelabelConfig[];
 }
 
-export interface PodMonitorSpec {
+export interface PodMonitorSpec extends ScrapeLimits {
   readonly jobLabel?: string;
   /** Labels of the pods to scrape. */
   readonly selector: LabelSelector;
@@ -102,6 +139,56 @@ export class ServiceMonitor extends ApiObject {
 export class PodMonitor extends ApiObject {
   constructor(scope: Construct, id: string, props: CustomResourceProps<PodMonitorSpec>) {
     super(scope, id, { apiVersion: API_VERSION, kind: 'PodMonitor', ...props });
+  }
+}
+
+/** Targets outside Kubernetes service discovery (monitoring.coreos.com/v1alpha1): static `host:port` lists. */
+export interface ScrapeConfigSpec extends ScrapeAuth, ScrapeLimits {
+  readonly jobName?: string;
+  readonly staticConfigs: { readonly targets: string[]; readonly labels?: Record<string, string> }[];
+  readonly metricsPath?: string;
+  readonly scheme?: 'http' | 'https';
+  readonly scrapeInterval?: string;
+  readonly scrapeTimeout?: string;
+  readonly params?: Record<string, string[]>;
+  readonly honorLabels?: boolean;
+  readonly tlsConfig?: ScrapeTlsConfig;
+  readonly relabelings?: RelabelConfig[];
+  readonly metricRelabelings?: RelabelConfig[];
+}
+
+export class ScrapeConfig extends ApiObject {
+  constructor(scope: Construct, id: string, props: CustomResourceProps<ScrapeConfigSpec>) {
+    super(scope, id, { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', ...props });
+  }
+}
+
+/** What a Probe probes: fixed targets, or the Ingresses Prometheus discovers. */
+export interface ProbeTargets {
+  readonly staticConfig?: { readonly static: string[]; readonly labels?: Record<string, string> };
+  readonly ingress?: {
+    readonly selector: LabelSelector;
+    readonly namespaceSelector?: { readonly matchNames?: string[]; readonly any?: boolean };
+    readonly relabelingConfigs?: RelabelConfig[];
+  };
+}
+
+export interface ProbeSpec {
+  /** @default `probe/<namespace>/<name>` */
+  readonly jobName?: string;
+  /** The exporter that runs the probes: `host:port` of its Service. */
+  readonly prober: { readonly url: string; readonly scheme?: 'http' | 'https'; readonly path?: string };
+  /** The exporter's module, e.g. `http_2xx`. */
+  readonly module: string;
+  readonly targets: ProbeTargets;
+  readonly interval?: string;
+  readonly scrapeTimeout?: string;
+}
+
+/** Probes targets through a prober (the blackbox exporter): Prometheus scrapes `<prober>/probe?module=..&target=..`. */
+export class Probe extends ApiObject {
+  constructor(scope: Construct, id: string, props: CustomResourceProps<ProbeSpec>) {
+    super(scope, id, { apiVersion: API_VERSION, kind: 'Probe', ...props });
   }
 }
 
@@ -158,20 +245,21 @@ interface CommonPodSpec {
   readonly podMetadata: { readonly labels: Record<string, string> };
   readonly securityContext: PodSecurityContext;
   readonly resources: ResourceRequirements;
-  readonly retention: string;
   readonly storage?: StorageSpec;
   readonly externalUrl?: string;
+  /** The path the server serves its UI and API under. @default "/" */
+  readonly routePrefix?: string;
   readonly nodeSelector?: Record<string, string>;
-  readonly affinity?: Record<string, unknown>;
+  readonly affinity?: Affinity;
+  readonly tolerations?: Toleration[];
+  readonly topologySpreadConstraints?: SchedulingFields['topologySpreadConstraints'];
+  readonly priorityClassName?: string;
 }
 
-export interface PrometheusSpec extends CommonPodSpec {
-  readonly retentionSize?: string;
+/** What a Prometheus and a PrometheusAgent share: what they scrape, and where they write. */
+export interface ScrapingSpec extends CommonPodSpec {
   readonly scrapeInterval: string;
-  readonly evaluationInterval: string;
   readonly externalLabels: Record<string, string>;
-  readonly ruleSelector: LabelSelector;
-  readonly ruleNamespaceSelector: LabelSelector;
   readonly serviceMonitorSelector: LabelSelector;
   readonly serviceMonitorNamespaceSelector: LabelSelector;
   readonly podMonitorSelector: LabelSelector;
@@ -179,16 +267,42 @@ export interface PrometheusSpec extends CommonPodSpec {
   readonly probeSelector: LabelSelector;
   readonly probeNamespaceSelector: LabelSelector;
   readonly scrapeConfigSelector: LabelSelector;
+  readonly scrapeConfigNamespaceSelector: LabelSelector;
   readonly enableRemoteWriteReceiver?: boolean;
   readonly enableOTLPReceiver?: boolean;
-  readonly scrapeConfigNamespaceSelector: LabelSelector;
-  readonly alerting?: {
-    readonly alertmanagers: { readonly namespace: string; readonly name: string; readonly port: string; readonly apiVersion: 'v2' }[];
-  };
   readonly remoteWrite?: RemoteWriteSpec[];
+  readonly walCompression?: boolean;
+  readonly enableFeatures?: string[];
+}
+
+export interface AlertmanagerEndpoint {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: string | number;
+  readonly apiVersion: 'v2';
+  readonly scheme?: 'http' | 'https';
+  readonly pathPrefix?: string;
+}
+
+export interface ThanosSpec {
+  readonly image: string;
+  readonly version: string;
+  readonly objectStorageConfig?: SecretKeySelector;
+}
+
+export interface PrometheusSpec extends ScrapingSpec {
+  readonly retention: string;
+  readonly retentionSize?: string;
+  readonly evaluationInterval: string;
+  readonly ruleSelector: LabelSelector;
+  readonly ruleNamespaceSelector: LabelSelector;
+  readonly queryLogFile?: string;
+  readonly alerting?: { readonly alertmanagers: AlertmanagerEndpoint[] };
+  readonly thanos?: ThanosSpec;
 }
 
 export interface AlertmanagerSpec extends CommonPodSpec {
+  readonly retention: string;
   readonly configSecret: string;
   readonly secrets?: string[];
   readonly alertmanagerConfigSelector?: LabelSelector;
@@ -199,6 +313,13 @@ export interface AlertmanagerSpec extends CommonPodSpec {
 export class Prometheus extends ApiObject {
   constructor(scope: Construct, id: string, props: CustomResourceProps<PrometheusSpec>) {
     super(scope, id, { apiVersion: API_VERSION, kind: 'Prometheus', ...props });
+  }
+}
+
+/** Scrapes and remote-writes only: no rules, no queries, no local TSDB beyond the WAL (monitoring.coreos.com/v1alpha1). */
+export class PrometheusAgent extends ApiObject {
+  constructor(scope: Construct, id: string, props: CustomResourceProps<ScrapingSpec>) {
+    super(scope, id, { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'PrometheusAgent', ...props });
   }
 }
 

@@ -14,7 +14,9 @@ export const NAMES = {
 
 /** Labels the operator puts on the pods of a Prometheus or Alertmanager CR; their Services select by them. */
 export const OPERATOR_POD_SELECTORS = {
-  prometheus: { 'app.kubernetes.io/name': 'prometheus', prometheus: NAMES.prometheusCr },
+  // Both a Prometheus' and a PrometheusAgent's pods (whose app.kubernetes.io/name the operator sets to
+  // prometheus-agent; `prometheus` comes from the stack's podMetadata there).
+  prometheus: { 'app.kubernetes.io/managed-by': 'prometheus-operator', prometheus: NAMES.prometheusCr },
   alertmanager: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: NAMES.alertmanagerCr },
 } as const;
 

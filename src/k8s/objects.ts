@@ -85,6 +85,17 @@ export function networkPolicy(scope: Construct, meta: ObjectMeta, podSelector: R
   });
 }
 
+/**
+ * More egress for pods another policy already isolates: policies add up, so this opens only what it lists (for
+ * destinations known after the pods' own policy, such as a Prometheus' static scrape targets).
+ */
+export function egressPolicy(scope: Construct, meta: ObjectMeta, podSelector: Record<string, string>, egress: () => readonly PeerAllowance[]): k8s.KubeNetworkPolicy {
+  return new k8s.KubeNetworkPolicy(scope, `NetworkPolicy-${meta.name}`, {
+    metadata: meta,
+    spec: { podSelector: { matchLabels: podSelector }, policyTypes: ['Egress'], egress: Lazy.any({ produce: () => rules(egress(), 'to') }) },
+  });
+}
+
 /** Keeps all but one replica through voluntary disruptions (drains, upgrades). */
 export function podDisruptionBudget(scope: Construct, meta: ObjectMeta, podSelector: Record<string, string>): void {
   new k8s.KubePodDisruptionBudget(scope, `PodDisruptionBudget-${meta.name}`, {

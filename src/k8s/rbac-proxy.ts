@@ -29,7 +29,7 @@ export const AUTH_REVIEW_RULES: k8s.PolicyRule[] = [
 ];
 
 // Go's secure TLS 1.2 suites (TLS 1.3 has no choice to make); kube-prometheus names the same.
-const CIPHER_SUITES = [
+export const TLS_CIPHER_SUITES = [
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
   'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
@@ -66,7 +66,7 @@ export function rbacProxyContainer(o: RbacProxyOptions): ProxyContainer {
     args: [
       `--secure-listen-address=${o.hostNetwork ? '[$(IP)]' : ''}:${o.port}`,
       `--upstream=http://127.0.0.1:${o.upstreamPort}/`,
-      `--tls-cipher-suites=${CIPHER_SUITES.join(',')}`,
+      `--tls-cipher-suites=${TLS_CIPHER_SUITES.join(',')}`,
       ...(o.unauthenticatedPaths?.length ? [`--ignore-paths=${o.unauthenticatedPaths.join(',')}`] : []),
       ...(o.certificateSecret ? [`--tls-cert-file=${CERT_DIR}/tls.crt`, `--tls-private-key-file=${CERT_DIR}/tls.key`] : []),
     ],

@@ -2,26 +2,31 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Alertmanager } from '../components/alertmanager';
 import { Applications, type ApplicationMonitor } from '../components/applications';
+import { ScrapeConfigs, type ScrapeConfigValues } from '../components/scrape-configs';
 import { Chaos } from '../components/chaos';
 import { Component, componentOf, type ComponentProps } from '../components/component';
-import { ControlPlane, KUBE_CONTROLLER_MANAGER_PORT, KUBE_SCHEDULER_PORT, KUBELET_PORT } from '../components/control-plane';
+import { ControlPlane, KUBE_CONTROLLER_MANAGER_PORT, KUBE_PROXY_PORT, KUBE_SCHEDULER_PORT, KUBELET_PORT } from '../components/control-plane';
 import { ControlPlaneTracing } from '../components/control-plane-tracing';
 import { Crds } from '../components/crds';
 import { Grafana } from '../components/grafana';
 import { KubeStateMetrics } from '../components/kube-state-metrics';
+import { BlackboxExporter, blackboxExporterEnabled, checkBlackboxExporter, type ProbeValues } from '../components/blackbox-exporter';
 import { Namespace } from '../components/namespace';
 import { NodeExporter } from '../components/node-exporter';
 import { OtelCollector, OTEL_COLLECTOR_NAME } from '../components/otel-collector';
 import { Prometheus } from '../components/prometheus';
 import { PrometheusOperator } from '../components/prometheus-operator';
+import { PrometheusAdapter, PROMETHEUS_ADAPTER_NAME } from '../components/prometheus-adapter';
 import { UserRules } from '../components/user-rules';
+import { Slos } from '../components/slos';
+import { SLO_COMPONENT } from '../rules/slo';
 import { DashboardSet } from '../dashboards/dashboard-set';
 import { deliverDashboard, type DashboardDelivery } from '../dashboards/delivery';
 import type { Dashboard } from '../dashboards/model';
 import { RuleSet } from '../rules/rule-set';
-import type { PodMonitor, ServiceMonitor } from '../k8s/monitoring';
+import type { PodMonitor, Probe, ScrapeConfig, ServiceMonitor } from '../k8s/monitoring';
 import { addRuleObjects } from './rule-objects';
-import { NAMES } from '../k8s/names';
+import { NAMES, OPERATOR_POD_SELECTORS } from '../k8s/names';
 import type { ResolvedValues } from '../values/defaults';
 import { StackError, type StackProblem } from '../core/problems';
 import { resolveValues } from '../values/resolve';
@@ -80,6 +85,7 @@ function nodeScrapePorts(values: ResolvedValues, exportersScrapedByCollector: bo
     ...(values.nodeExporter.enabled && !exportersScrapedByCollector ? [values.nodeExporter.port] : []),
     ...(cp.kubeScheduler.enabled ? [KUBE_SCHEDULER_PORT] : []),
     ...(cp.kubeControllerManager.enabled ? [KUBE_CONTROLLER_MANAGER_PORT] : []),
+    ...(cp.kubeProxy.enabled ? [KUBE_PROXY_PORT] : []),
   ];
 }
 
@@ -139,15 +145,21 @@ export class ObservabilityStack extends Chart {
   readonly kubeStateMetrics?: KubeStateMetrics;
   readonly grafana?: Grafana;
   readonly otelCollector?: OtelCollector;
+  /** The resource and custom metrics APIs; undefined unless `prometheusAdapter.enabled`. */
+  readonly prometheusAdapter?: PrometheusAdapter;
   /** The monitors of kubelet, API server, scheduler, controller manager and CoreDNS. */
   readonly controlPlane: ControlPlane;
   /** Kelemetry and its Jaeger; undefined unless `controlPlaneTracing.enabled`. */
   readonly controlPlaneTracing?: ControlPlaneTracing;
   /** Chaos Mesh schedules; undefined without any. */
   readonly chaos?: Chaos;
+  /** The SLOs' rules and dashboard; undefined without any SLO. */
+  readonly slos?: Slos;
   /** The CRDs of `crds.paths`; undefined without any. */
   readonly crds?: Crds;
   private applicationsComponent?: Applications;
+  private scrapeConfigsComponent?: ScrapeConfigs;
+  private blackboxExporterComponent?: BlackboxExporter;
   private readonly delivery: DashboardDelivery;
   private finalized = false;
   private readonly patchList: RegisteredPatch[] = [];
@@ -180,6 +192,7 @@ export class ObservabilityStack extends Chart {
       common: {
         namespace: values.common.namespace, instance: values.name, imagePullPolicy: values.common.imagePullPolicy,
         network: values.common.network, scrapeTls: values.common.scrapeTls,
+        ingressController: values.common.ingressController, gatewayController: values.common.gatewayController,
       },
       rules: this.rules,
       dashboards: this.dashboardSet,
@@ -207,13 +220,20 @@ export class ObservabilityStack extends Chart {
     const scrapedByCollector = collector.enabled && collector.scrapeExporters ? collectorPods : undefined;
     if (values.prometheus.enabled) {
       this.prometheus = new Prometheus(this, 'prometheus', {
-        ...this.context, ...values.prometheus, image: images.prometheus, clusterName: values.common.clusterName,
+        ...this.context, ...values.prometheus, image: images.prometheus, thanosImage: images.thanos, clusterName: values.common.clusterName,
         pushedBy: collectorPods && { protocol: collector.metricsTo, pods: collectorPods },
         nodePorts: nodeScrapePorts(values, scrapedByCollector !== undefined),
+        // The adapter's pods, known before it is built: it queries the stack's Prometheus unless told another.
+        queriedBy: values.prometheusAdapter.enabled && values.prometheusAdapter.prometheusUrl === undefined
+          ? [{ 'app.kubernetes.io/name': PROMETHEUS_ADAPTER_NAME, 'app.kubernetes.io/instance': values.name }] : [],
       });
     }
     if (values.alertmanager.enabled) {
-      this.alertmanager = new Alertmanager(this, 'alertmanager', { ...this.context, ...values.alertmanager, image: images.alertmanager });
+      this.alertmanager = new Alertmanager(this, 'alertmanager', {
+        ...this.context, ...values.alertmanager, image: images.alertmanager,
+        // Grafana's Alertmanager datasource (added below): known before Grafana is built.
+        queriedBy: values.grafana.enabled ? [{ 'app.kubernetes.io/name': NAMES.grafana, 'app.kubernetes.io/instance': values.name }] : [],
+      });
       // Built after Prometheus (the order of SUMMARY.md), so Prometheus is told where its alerts go once it exists.
       this.prometheus?.sendAlertsTo(this.alertmanager);
     }
@@ -229,6 +249,7 @@ export class ObservabilityStack extends Chart {
         ...this.context, ...values.kubeStateMetrics, image: images.kubeStateMetrics, rbacProxyImage: images.kubeRbacProxy, chaosSchedules: values.chaos.schedules, scrapedByCollector,
       });
     }
+    if (blackboxExporterEnabled(values)) this.blackboxExporterComponent = this.newBlackboxExporter(values.probes);
     if (collector.enabled && this.prometheus) {
       this.otelCollector = new OtelCollector(this, 'otel-collector', {
         ...this.context, ...collector, image: images.otelCollector, clusterName: values.common.clusterName,
@@ -245,6 +266,25 @@ export class ObservabilityStack extends Chart {
       }
       const query = this.otelCollector && collector.traces?.query;
       if (query) this.grafana.addDatasource({ name: 'Traces', uid: 'traces', type: query.type, url: query.url });
+      if (this.alertmanager) {
+        const am = this.alertmanager;
+        this.grafana.addDatasource({
+          name: 'Alertmanager', uid: 'alertmanager', type: 'alertmanager',
+          url: `http://${am.serviceName}.${am.serviceNamespace}.svc:9093${am.routePrefix === '/' ? '' : am.routePrefix}`,
+          jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+          reachedAt: { pods: [OPERATOR_POD_SELECTORS.alertmanager], ports: [{ port: 9093 }] },
+        });
+      }
+      // Thanos Query answers the Prometheus API over every sidecar (and the bucket): long-range and global queries.
+      const thanosQuery = values.prometheus.thanos?.queryUrl;
+      if (thanosQuery) this.grafana.addDatasource({ name: 'Thanos', uid: 'thanos', type: 'prometheus', url: thanosQuery });
+    }
+    if (values.prometheusAdapter.enabled) {
+      const { enabled: _, ...adapter } = values.prometheusAdapter;
+      this.prometheusAdapter = new PrometheusAdapter(this, 'prometheus-adapter', {
+        ...this.context, ...adapter, image: images.prometheusAdapter, prometheus: this.prometheus,
+        nodeSource: values.nodeExporter.enabled ? 'node-exporter' : 'cadvisor',
+      });
     }
     this.controlPlane = new ControlPlane(this, 'control-plane', { ...this.context, ...values.controlPlane, prometheus: this.prometheus, kubeStateMetrics: this.kubeStateMetrics });
     if (values.controlPlaneTracing.enabled) {
@@ -258,7 +298,9 @@ export class ObservabilityStack extends Chart {
       this.grafana?.addDatasource({ name: 'Kelemetry', uid: 'kelemetry', type: 'jaeger', url: this.controlPlaneTracing.queryUrl, reachedAt: this.controlPlaneTracing.queryReachedAt });
     }
     if (values.applications.length) this.applicationsComponent = new Applications(this, 'applications', { ...this.context, applications: values.applications });
+    if (values.scrapeConfigs.length) this.scrapeConfigsComponent = this.newScrapeConfigs(values.scrapeConfigs);
     if (values.chaos.schedules.length) this.chaos = new Chaos(this, 'chaos', { ...this.context, ...values.chaos });
+    if (values.slos.length) this.slos = new Slos(this, SLO_COMPONENT, { ...this.context, slos: values.slos });
     // Always there, so that `rules.addGroup` has a PrometheusRule to land in; without groups it writes nothing.
     new UserRules(this, 'rules', { ...this.context, groups: [...values.rules.groups, ...files.ruleGroups] });
     if (files.crds.length) {
@@ -284,6 +326,50 @@ export class ObservabilityStack extends Chart {
   monitor(app: ApplicationMonitor): ServiceMonitor | PodMonitor {
     this.applicationsComponent ??= new Applications(this, 'applications', this.context);
     return this.applicationsComponent.monitor(app);
+  }
+
+  /** The blackbox exporter; undefined while the stack has no probe (unless `blackboxExporter.enabled`). */
+  get blackboxExporter(): BlackboxExporter | undefined {
+    return this.blackboxExporterComponent;
+  }
+
+  /**
+   * Probes endpoints through the blackbox exporter (started by the first probe): a Probe object Prometheus selects,
+   * and the exporter's egress to its targets. Like `probes` in the values, in the customize hook.
+   */
+  probe(probe: ProbeValues): Probe {
+    const field = `probe(${probe.name})`;
+    if (this.finalized) throw new StackError(this.values.name, [{ field, message: 'comes after the stack was finalized', fix: 'add probes in the stack file\'s customize function' }]);
+    if (!this.blackboxExporterComponent) {
+      const problems = checkBlackboxExporter(this.values.blackboxExporter, [probe], this.values.common.namespace)
+        .map((p) => (p.field === 'probes[0]' || p.field.startsWith('probes[0].') ? { ...p, field: field + p.field.slice('probes[0]'.length) } : p));
+      if (problems.length) throw new StackError(this.values.name, problems);
+      this.blackboxExporterComponent = this.newBlackboxExporter([]);
+    }
+    return this.blackboxExporterComponent.addProbe(probe, field);
+  }
+
+  private newBlackboxExporter(probes: readonly ProbeValues[]): BlackboxExporter {
+    return new BlackboxExporter(this, 'blackbox-exporter', { ...this.context, ...this.values.blackboxExporter, image: this.values.common.images.blackboxExporter, probes });
+  }
+
+  /** The static scrape configs (`scrapeConfigs` and `scrapeConfig()`); undefined while there is none. */
+  get scrapeConfigs(): ScrapeConfigs | undefined {
+    return this.scrapeConfigsComponent;
+  }
+
+  /**
+   * Scrapes static `host:port` targets as job `<name>`: a ScrapeConfig, and the stack's Prometheus' egress to each
+   * target. Like `scrapeConfigs` in the values, in the customize hook.
+   */
+  scrapeConfig(sc: ScrapeConfigValues): ScrapeConfig {
+    this.scrapeConfigsComponent ??= this.newScrapeConfigs([]);
+    return this.scrapeConfigsComponent.scrapeConfig(sc);
+  }
+
+  private newScrapeConfigs(scrapeConfigs: readonly ScrapeConfigValues[]): ScrapeConfigs {
+    const prometheusPods = this.prometheus ? { ...OPERATOR_POD_SELECTORS.prometheus } : undefined;
+    return new ScrapeConfigs(this, 'scrape-configs', { ...this.context, scrapeConfigs, prometheusPods });
   }
 
   /** The components of this stack, in the order they were added. */
@@ -339,7 +425,8 @@ export class ObservabilityStack extends Chart {
       byUid.set(dashboard.json.uid, dashboard);
     }
     if (problems.length) throw new StackError(this.values.name, problems);
-    addRuleObjects(this.components, this.rules, this.values);
+    // An agent evaluates no rules: they belong to the Prometheus it writes to.
+    if (this.values.prometheus.mode !== 'agent') addRuleObjects(this.components, this.rules, this.values);
     for (const dashboard of this.dashboards()) {
       const owner = this.components.find((c) => c.componentName === dashboard.component)!;
       problems.push(...deliverDashboard(owner, dashboard, this.delivery, {

@@ -5,10 +5,12 @@ import { CONTROL_PLANE_TRACING_DEFAULTS } from '../components/control-plane-trac
 import { CRDS_DEFAULTS } from '../components/crds';
 import { GRAFANA_DEFAULTS } from '../components/grafana';
 import { KUBE_STATE_METRICS_DEFAULTS } from '../components/kube-state-metrics';
+import { BLACKBOX_EXPORTER_DEFAULTS } from '../components/blackbox-exporter';
 import { NODE_EXPORTER_DEFAULTS } from '../components/node-exporter';
 import { OTEL_COLLECTOR_DEFAULTS } from '../components/otel-collector';
 import { PROMETHEUS_DEFAULTS } from '../components/prometheus';
 import { PROMETHEUS_OPERATOR_DEFAULTS } from '../components/prometheus-operator';
+import { PROMETHEUS_ADAPTER_DEFAULTS } from '../components/prometheus-adapter';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../rules/render';
 import type { StackValues } from './stack-values';
 import type { AlertOverride } from '../rules/types';
@@ -39,10 +41,13 @@ export const DEFAULT_VALUES = {
   alertmanager: ALERTMANAGER_DEFAULTS,
   nodeExporter: NODE_EXPORTER_DEFAULTS,
   kubeStateMetrics: KUBE_STATE_METRICS_DEFAULTS,
+  blackboxExporter: BLACKBOX_EXPORTER_DEFAULTS,
+  probes: [] as NonNullable<StackValues['probes']>,
   grafana: GRAFANA_DEFAULTS,
   controlPlane: CONTROL_PLANE_DEFAULTS,
   otelCollector: OTEL_COLLECTOR_DEFAULTS,
   controlPlaneTracing: CONTROL_PLANE_TRACING_DEFAULTS,
+  prometheusAdapter: PROMETHEUS_ADAPTER_DEFAULTS,
   rules: {
     runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     disable: [] as string[],
@@ -54,7 +59,9 @@ export const DEFAULT_VALUES = {
     tests: [] as NonNullable<NonNullable<StackValues['rules']>['tests']>,
   },
   applications: [] as NonNullable<StackValues['applications']>,
+  scrapeConfigs: [] as NonNullable<StackValues['scrapeConfigs']>,
   chaos: CHAOS_DEFAULTS,
+  slos: [] as NonNullable<StackValues['slos']>,
   drill: { scenarios: [] as DrillScenarioValues[] },
   crds: CRDS_DEFAULTS,
   patches: [] as NonNullable<StackValues['patches']>,

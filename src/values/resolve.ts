@@ -1,5 +1,6 @@
 import { DEFAULT_VALUES, type ResolvedValues } from './defaults';
 import type { StackValues } from './stack-values';
+import { imagesFromRegistry } from '../core/images';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,12 +27,24 @@ export function deepMerge<T>(base: T, override: unknown): T {
 /** Fills every default into a stack's values. */
 export function resolveValues(values: StackValues, stackName: string): ResolvedValues {
   const merged = deepMerge(DEFAULT_VALUES, values) as ResolvedValues;
+  const agent = merged.prometheus.enabled && merged.prometheus.mode === 'agent';
   return {
     ...merged,
     name: stackName,
-    common: { ...merged.common, clusterName: values.common?.clusterName ?? stackName },
+    common: {
+      ...merged.common,
+      clusterName: values.common?.clusterName ?? stackName,
+      images: imagesFromRegistry(merged.common.images, merged.common.imageRegistry),
+    },
     // A routing tree is replaced as a whole: merging it into the default tree would keep routes to receivers
     // the stack may not even define.
-    alertmanager: { ...merged.alertmanager, route: values.alertmanager?.route ?? DEFAULT_VALUES.alertmanager.route },
+    // An agent answers no queries and evaluates no rules: Alertmanager and Grafana are off unless asked for
+    // (which the checks then reject, saying why).
+    alertmanager: {
+      ...merged.alertmanager,
+      route: values.alertmanager?.route ?? DEFAULT_VALUES.alertmanager.route,
+      enabled: (agent ? values.alertmanager?.enabled ?? false : merged.alertmanager.enabled) as true,
+    },
+    grafana: { ...merged.grafana, enabled: (agent ? values.grafana?.enabled ?? false : merged.grafana.enabled) as true },
   };
 }

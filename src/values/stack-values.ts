@@ -7,15 +7,20 @@ import type { PrometheusValues } from '../components/prometheus';
 import type { AlertmanagerValues } from '../components/alertmanager';
 import type { NodeExporterValues } from '../components/node-exporter';
 import type { KubeStateMetricsValues } from '../components/kube-state-metrics';
+import type { BlackboxExporterValues, ProbeValues } from '../components/blackbox-exporter';
 import type { GrafanaValues } from '../components/grafana';
 import type { ControlPlaneValues } from '../components/control-plane';
 import type { ApplicationMonitor } from '../components/applications';
+import type { ScrapeConfigValues } from '../components/scrape-configs';
 import type { ChaosValues } from '../components/chaos';
+import type { SloValues } from '../rules/slo-types';
 import type { CrdValues } from '../components/crds';
 import type { OtelCollectorValues } from '../components/otel-collector';
 import type { ControlPlaneTracingValues } from '../components/control-plane-tracing';
+import type { PrometheusAdapterValues } from '../components/prometheus-adapter';
 import type { NetworkValues } from '../k8s/network';
 import type { ScrapeTlsValues } from '../k8s/rbac-proxy';
+import type { TrafficSource } from '../k8s/exposure';
 
 // Each component's values type lives with its construct; they are all re-exported here, so that this module (and
 // the package) names every type a stack file writes.
@@ -23,21 +28,31 @@ export type { PrometheusOperatorValues } from '../components/prometheus-operator
 export type { BasicAuthRef, PrometheusValues, RemoteWriteValues } from '../components/prometheus';
 export type { StorageValues } from '../components/operator-managed';
 export type { AlertmanagerValues } from '../components/alertmanager';
-export type { NodeExporterValues, Toleration } from '../components/node-exporter';
+export type { NodeExporterValues } from '../components/node-exporter';
+export type { Affinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityRules, PodAffinityTerm, LabelSelectorRequirement, SchedulingLabelSelector, SchedulingValues, Toleration, TopologySpread } from '../k8s/scheduling';
 export type { KsmCollector, KubeStateMetricsValues } from '../components/kube-state-metrics';
+export type { BlackboxExporterValues, IngressTargets, ProbeValues } from '../components/blackbox-exporter';
+export type * from '../components/blackbox-modules';
 export type { GrafanaAdminSecret, GrafanaValues } from '../components/grafana';
 export type { ControlPlaneValues, CoreDnsMonitorValues, KubeletMonitorValues, ServiceMonitorToggle } from '../components/control-plane';
 export type { AlertValues, ApplicationMonitor, RecordValues } from '../components/applications';
+export type { ScrapeConfigValues, StaticTargetsValues } from '../components/scrape-configs';
+export type { RelabelingValues, ScrapeEndpointValues, TargetTlsValues } from '../components/scrape-targets';
 export type { ChaosValues } from '../components/chaos';
 export type { CrdValues } from '../components/crds';
 export type { OtelCollectorValues } from '../components/otel-collector';
+export type { PrometheusAdapterValues } from '../components/prometheus-adapter';
+export type { AdapterResourceRef, CustomMetricRule } from '../components/prometheus-adapter-config';
 export type { AuditWebhookValues, ControlPlaneTracingValues, TraceStorageValues, TracedResources } from '../components/control-plane-tracing';
 export type * from '../core/primitives';
 export type { NetworkValues } from '../k8s/network';
 export type { ScrapeTlsValues } from '../k8s/rbac-proxy';
+export type { ExposureValues, HttpRouteValues, IngressValues, TrafficSource } from '../k8s/exposure';
+export type { ParentReference } from '../k8s/gateway-api';
 export type { JsonPatchOp } from '../core/json-patch';
 export type * from '../scenarios/types';
 export type { AlertOverride } from '../rules/types';
+export type { SloAlertingValues, SloIndicator, SloLatencyIndicator, SloRatioIndicator, SloValues } from '../rules/slo-types';
 
 // The typed values a stack file writes. Everything is optional: defaults.ts fills the rest.
 // Plain data only (no classes, no functions): the JSON schema generated from this file
@@ -48,9 +63,11 @@ export interface ImageValues {
   readonly prometheusOperator?: ImageRef;
   readonly prometheusConfigReloader?: ImageRef;
   readonly prometheus?: ImageRef;
+  readonly thanos?: ImageRef;
   readonly alertmanager?: ImageRef;
   readonly nodeExporter?: ImageRef;
   readonly kubeStateMetrics?: ImageRef;
+  readonly blackboxExporter?: ImageRef;
   readonly grafana?: ImageRef;
   readonly grafanaSidecar?: ImageRef;
   readonly kubeRbacProxy?: ImageRef;
@@ -59,6 +76,7 @@ export interface ImageValues {
   readonly jaegerCollector?: ImageRef;
   readonly jaegerQuery?: ImageRef;
   readonly jaegerRemoteStorage?: ImageRef;
+  readonly prometheusAdapter?: ImageRef;
 }
 
 /** The block that feeds every component. */
@@ -75,6 +93,12 @@ export interface CommonValues {
   readonly clusterName?: string;
   /** Images and their versions. */
   readonly images?: ImageValues;
+  /**
+   * A registry (mirror) every image is pulled from, e.g. `registry.example.com` or `registry.example.com/proxy`: it
+   * replaces each image's own registry (`quay.io/prometheus/prometheus` -> `registry.example.com/prometheus/prometheus`).
+   * @default each image's own registry
+   */
+  readonly imageRegistry?: string;
   /**
    * Labels added to every object.
    * @default {}
@@ -93,6 +117,18 @@ export interface CommonValues {
   readonly network?: NetworkValues;
   /** How the exporters' metrics are encrypted: cert-manager certificates, or the proxies' own self-signed ones. */
   readonly scrapeTls?: ScrapeTlsValues;
+  /**
+   * The ingress controller's pods. Needed once a component has an `ingress`: the NetworkPolicies of the exposed
+   * components let these pods in on the served port, and nothing else new.
+   * @default none
+   */
+  readonly ingressController?: TrafficSource;
+  /**
+   * The pods that proxy a Gateway's traffic (its data plane, e.g. Envoy Gateway's envoy pods). Needed once a
+   * component has an `httpRoute`, as `ingressController` for an `ingress`.
+   * @default none
+   */
+  readonly gatewayController?: TrafficSource;
 }
 
 /** A JSON patch (RFC 6902) applied to one generated object. */
@@ -159,17 +195,38 @@ export interface StackValues {
   readonly alertmanager?: AlertmanagerValues;
   readonly nodeExporter?: NodeExporterValues;
   readonly kubeStateMetrics?: KubeStateMetricsValues;
+  /** The blackbox exporter, which runs `probes`. */
+  readonly blackboxExporter?: BlackboxExporterValues;
+  /**
+   * Endpoints probed from inside the cluster by the blackbox exporter, as Probe objects Prometheus selects.
+   * @default []
+   */
+  readonly probes?: ProbeValues[];
   readonly grafana?: GrafanaValues;
   readonly controlPlane?: ControlPlaneValues;
   /** An OpenTelemetry Collector: OTLP in from applications, the exporters scraped, all sent to Prometheus. */
   readonly otelCollector?: OtelCollectorValues;
   /** Kelemetry: the API server's audit events, Events and object changes as traces, one per object, in Jaeger. */
   readonly controlPlaneTracing?: ControlPlaneTracingValues;
+  /** prometheus-adapter: the resource metrics API (`kubectl top`, HPAs) and custom metrics, from Prometheus. */
+  readonly prometheusAdapter?: PrometheusAdapterValues;
   readonly applications?: ApplicationMonitor[];
+  /**
+   * Static targets outside the cluster's service discovery (`host:port`): a ScrapeConfig each, and Prometheus'
+   * egress to them.
+   * @default []
+   */
+  readonly scrapeConfigs?: ScrapeConfigValues[];
   /** The rule catalogue and your own rules. */
   readonly rules?: RulesValues;
   /** Chaos Mesh schedules, each with the alerts it must set off. */
   readonly chaos?: ChaosValues;
+  /**
+   * Service level objectives: per SLO, error-ratio recording rules, multi-window multi-burn-rate alerts
+   * (SLOErrorBudgetBurn, page and ticket tiers), their promtool tests and a dashboard.
+   * @default []
+   */
+  readonly slos?: SloValues[];
   /** Scenarios for `o11y drill`. */
   readonly drill?: DrillValues;
   readonly crds?: CrdValues;

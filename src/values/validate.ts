@@ -11,6 +11,7 @@ import { quoted, shown } from '../core/redact';
 import { closestNames } from '../core/suggest';
 import { checkReceivers } from '../alerting/receivers';
 import { checkSchedules } from '../chaos/safety';
+import { checkSlos } from '../rules/slo-check';
 import { checkDrillScenarios } from '../scenarios/check';
 import { checkCustomResources, checkMonitors, monitorResource, type ResourceEntry } from '../ksm/config';
 import { checkRouting } from '../alerting/checks';
@@ -21,6 +22,12 @@ import schema from './stack-values.schema.json';
 import { VALUES_AJV_OPTIONS, VALUES_ID, VALUES_VALIDATOR_FILE } from './validator-options';
 import type { ResourceValues } from '../core/primitives';
 import { checkControlPlaneTracing } from '../components/control-plane-tracing';
+import { checkPlacement, checkPrometheusOptions } from './check-prometheus';
+import { blackboxExporterEnabled, checkBlackboxExporter } from '../components/blackbox-exporter';
+import { checkApplicationScrape } from '../components/applications';
+import { checkScrapeConfig } from '../components/scrape-configs';
+import { checkGrafanaOptions } from '../components/grafana-options';
+import { checkExposure, checkProxies, exposureUrl } from '../k8s/exposure';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -326,6 +333,11 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
       thresholds(c.thresholds, 'otelCollector.thresholds');
     }
   }
+  if (blackboxExporterEnabled(v) || v.probes.length) {
+    problems.push(...checkBlackboxExporter(v.blackboxExporter, v.probes, v.common.namespace));
+    resources(v.blackboxExporter.resources, 'blackboxExporter.resources');
+    thresholds(v.blackboxExporter.thresholds, 'blackboxExporter.thresholds');
+  }
   if (v.controlPlaneTracing.enabled) {
     const t = v.controlPlaneTracing;
     problems.push(...checkControlPlaneTracing(t, v.common.clusterName));
@@ -366,6 +378,8 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
     check(key !== 'cluster', 'prometheus.externalLabels.cluster', 'the cluster label comes from common.clusterName', 'set common.clusterName instead');
   }
 
+  problems.push(...checkPrometheusOptions(v), ...checkPlacement(v));
+
   count(v.alertmanager.replicas, 'alertmanager.replicas', 1);
   duration(v.alertmanager.retention, 'alertmanager.retention');
   thresholds(v.alertmanager.thresholds, 'alertmanager.thresholds');
@@ -405,6 +419,7 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   v.prometheusOperator.watchNamespaces.forEach((ns, i) => dnsLabel(ns, `prometheusOperator.watchNamespaces[${i}]`, 'namespace name'));
 
   count(v.grafana.replicas, 'grafana.replicas', 1);
+  if (v.grafana.enabled) problems.push(...checkGrafanaOptions(v.grafana));
   resources(v.grafana.resources, 'grafana.resources');
   labels(v.grafana.dashboardLabel, 'grafana.dashboardLabel');
   check(Object.keys(v.grafana.dashboardLabel).length === 1, 'grafana.dashboardLabel', 'must hold exactly one label: the sidecar watches one label key and value');
@@ -414,8 +429,26 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
     "'all' lets anyone who may create a ConfigMap in any namespace add dashboards to Grafana, and make its pod fetch any URL (a ConfigMap key ending .url)",
     "name the namespaces dashboards come from (dashboardNamespaces: ['team-a', 'team-b']), or set grafana.allowDashboardsFromAllNamespaces: true");
 
+  // Exposure: an Ingress or HTTPRoute needs its proxy named, or the component's NetworkPolicy would block it.
+  problems.push(...checkProxies(v.common));
+  for (const exposed of ['prometheus', 'alertmanager', 'grafana'] as const) {
+    if (v[exposed].enabled) problems.push(...checkExposure(v[exposed], exposed, v.common));
+  }
+  const grafanaUrl = v.grafana.rootUrl ?? exposureUrl(v.grafana);
+  check(!(v.grafana.enabled && v.grafana.cookieSecure && grafanaUrl?.startsWith('http:')), 'grafana.cookieSecure',
+    () => `is true, but Grafana is served over plain http (${grafanaUrl}): browsers drop the session cookie and nobody can log in`,
+    'give grafana.ingress a tls Secret (or httpRoute scheme https behind a TLS listener), or set grafana.cookieSecure: false');
+
   dnsLabel(v.controlPlane.coreDns.namespace, 'controlPlane.coreDns.namespace', 'namespace name');
   labels(v.controlPlane.coreDns.selector, 'controlPlane.coreDns.selector');
+
+  const scrapeConfigNames = new Map<string, number>();
+  v.scrapeConfigs.forEach((sc, i) => {
+    problems.push(...checkScrapeConfig(sc, `scrapeConfigs[${i}]`, v.prometheus.scrapeInterval));
+    const first = scrapeConfigNames.get(sc.name);
+    check(first === undefined, `scrapeConfigs[${i}].name`, () => `${quoted(sc.name)} is already used by scrapeConfigs[${first}]`, 'give every scrape config a unique name');
+    scrapeConfigNames.set(sc.name, i);
+  });
 
   const appNames = new Map<string, number>();
   v.applications.forEach((app, i) => {
@@ -424,7 +457,7 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
     dnsLabel(app.namespace, `${at}.namespace`, 'namespace name');
     labels(app.selector, `${at}.selector`);
     check(Object.keys(app.selector).length > 0, `${at}.selector`, 'must not be empty: an empty selector scrapes every Service in the namespace', 'name the labels of the application\'s Service');
-    duration(app.interval, `${at}.interval`);
+    problems.push(...checkApplicationScrape(app, at, v.prometheus.scrapeInterval));
     const first = appNames.get(app.name);
     check(first === undefined, `${at}.name`, () => `${quoted(app.name)} is already used by applications[${first}]`, 'give every application a unique name');
     appNames.set(app.name, i);
@@ -451,6 +484,7 @@ export function checkSemantics(v: ResolvedValues): StackProblem[] {
   problems.push(...checkMonitors(v.kubeStateMetrics.crStatusMonitors, 'kubeStateMetrics.crStatusMonitors'));
 
   problems.push(...checkSchedules(v.chaos.schedules, v.common.namespace));
+  problems.push(...checkSlos(v.slos));
   problems.push(...checkDrillScenarios(v.drill.scenarios, v.chaos.schedules, v.alertmanager.receivers.map((r) => r.name)));
 
   // Credentials only by Secret reference: a value that looks like one in any other field is an error.

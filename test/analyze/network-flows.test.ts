@@ -53,12 +53,17 @@ describe('the flows the default stack needs', () => {
     expect(coredns.map((f) => [f.to.kind === 'pod' && f.to.namespace, f.to.kind === 'pod' && f.to.labels, f.port])).toEqual([['kube-system', { 'k8s-app': 'kube-dns' }, 9153]]);
   });
 
-  test('Grafana queries Prometheus, Prometheus sends alerts to Alertmanager, whose replicas gossip over TCP and UDP', () => {
+  test('Grafana queries Prometheus and Alertmanager, Prometheus sends alerts to Alertmanager, whose replicas gossip over TCP and UDP', () => {
     expect(flowsWhere((f) => f.need === 'datasource')).toEqual([expect.objectContaining({
       why: expect.stringMatching(/^Grafana queries datasource Prometheus at http:\/\/prometheus-k8s\.\S+\.svc:9090$/),
       from: expect.objectContaining({ name: expect.stringMatching(/^Deployment \S+\/grafana$/) }),
       to: expect.objectContaining({ name: expect.stringMatching(/^Prometheus \S+\/k8s$/) }),
       port: 9090, protocol: 'TCP',
+    }), expect.objectContaining({
+      why: expect.stringMatching(/^Grafana queries datasource Alertmanager at http:\/\/alertmanager-main\.\S+\.svc:9093$/),
+      from: expect.objectContaining({ name: expect.stringMatching(/^Deployment \S+\/grafana$/) }),
+      to: expect.objectContaining({ name: expect.stringMatching(/^Alertmanager \S+\/main$/) }),
+      port: 9093, protocol: 'TCP',
     })]);
     const alerts = flowsWhere((f) => f.need === 'alerts');
     expect(alerts.map((f) => [isPrometheus(f.from), isAlertmanager(f.to), f.port, f.protocol])).toEqual([[true, true, 9093, 'TCP']]);

@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
-import { ControlPlane } from '../../src/components/control-plane';
+import { CONTROL_PLANE_DEFAULTS, ControlPlane } from '../../src/components/control-plane';
 import { KubeStateMetrics } from '../../src/components/kube-state-metrics';
 import { Prometheus } from '../../src/components/prometheus';
 import { isAlert } from '../../src/rules/types';
-import { at, render } from '../helpers';
+import { neededFlows } from '../../src/analyze/network-flows';
+import { at, find, render } from '../helpers';
 import { controlPlaneProps, kubeStateMetricsProps, only, prometheusProps, synth } from './props';
 
 describe('control-plane component', () => {
@@ -76,6 +77,54 @@ describe('control-plane component', () => {
       expect(at(monitor, 'spec.jobLabel')).toBe('app.kubernetes.io/name');
       expect(at(monitor, 'spec.endpoints.0')).toMatchObject({ port: 'https-metrics', scheme: 'https' });
     }
+  });
+
+  test('their dashboards come with their monitors', () => {
+    const uids = (cp: ControlPlane) => cp.dashboards.map((d) => d.json.uid);
+    expect(uids(new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps())).filter((u) => /scheduler|controller-manager|proxy/.test(u))).toEqual([]);
+    const both = new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps({ kubeScheduler: { enabled: true }, kubeControllerManager: { enabled: true } }));
+    expect(uids(both)).toEqual(expect.arrayContaining(['o11y-k8s-scheduler', 'o11y-k8s-controller-manager']));
+    expect(uids(both)).not.toContain('o11y-k8s-proxy');
+  });
+
+  describe('kube-proxy', () => {
+    test('is off by default: kube-proxy serves its metrics on 127.0.0.1 unless told otherwise', () => {
+      expect(objects.filter((m) => m.kind === 'PodMonitor')).toEqual([]);
+      expect(CONTROL_PLANE_DEFAULTS.kubeProxy).toEqual({ enabled: false });
+      const cp = new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps());
+      expect(cp.metrics).not.toContain('kubeproxy_sync_proxy_rules_duration_seconds_bucket');
+    });
+
+    const stack = render({ controlPlane: { kubeProxy: { enabled: true } } });
+
+    test('enabled, a PodMonitor scrapes every kube-proxy pod at its node\'s address on port 10249, as job kube-proxy named by node', () => {
+      const monitor = find(stack, 'PodMonitor', 'kube-proxy');
+      expect(at(monitor, 'spec.selector.matchLabels')).toEqual({ 'k8s-app': 'kube-proxy' });
+      expect(at(monitor, 'spec.namespaceSelector.matchNames')).toEqual(['kube-system']);
+      expect(at(monitor, 'spec.jobLabel')).toBe('k8s-app');
+      expect(at(monitor, 'spec.podMetricsEndpoints.0.relabelings')).toEqual([
+        { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' },
+        { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', replacement: '$1:10249', targetLabel: '__address__' },
+      ]);
+    });
+
+    test('Prometheus may reach port 10249 on the nodes, and the stack needs exactly that flow', () => {
+      const ports = (s: ReturnType<typeof render>) => JSON.stringify(at(find(s, 'NetworkPolicy', 'prometheus-k8s'), 'spec.egress'));
+      expect(ports(stack)).toContain('10249');
+      expect(ports(render())).not.toContain('10249');
+      const flows = neededFlows(stack.model).filter((f) => f.why.includes('PodMonitor monitoring/kube-proxy'));
+      expect(flows.map((f) => [f.to.name, f.port, f.protocol])).toEqual([[expect.stringMatching(/^a node/), 10249, 'TCP']]);
+      // The flow is checked against the policies: none blocks it.
+      expect(stack.warnings.filter((w) => w.code.startsWith('policy/'))).toEqual([]);
+    });
+
+    test('brings the Kubernetes / Proxy dashboard and declares the metrics it reads', () => {
+      const proxy = stack.dashboards.find((d) => d.json.uid === 'o11y-k8s-proxy')!;
+      expect(proxy.json.title).toBe('Kubernetes / Proxy');
+      expect(JSON.stringify(proxy.json)).toContain('kubeproxy_network_programming_duration_seconds_bucket{cluster=\\"$cluster\\", job=\\"kube-proxy\\"');
+      expect(stack.warnings.filter((w) => w.where.startsWith("dashboard 'Kubernetes / Proxy'"))).toEqual([]);
+      expect(render().dashboards.map((d) => d.json.uid)).not.toContain('o11y-k8s-proxy');
+    });
   });
 
   test('the node alerts come only with the kube-state-metrics they read', () => {

@@ -5,6 +5,9 @@ import { Prometheus } from '../../src/components/prometheus';
 import { PrometheusOperator } from '../../src/components/prometheus-operator';
 import { at, find, podTemplate, render, renderError } from '../helpers';
 import { grafanaProps, only, prometheusOperatorProps, prometheusProps, synth } from './props';
+import { referencedSecrets } from '../../src/analyze/prerequisites';
+import { stackFiles } from '../../src/synth/layout';
+import type { StackValues } from '../../src';
 
 describe('grafana component', () => {
   // The Prometheus it queries lives in another chart, so that the objects here are the Grafana component's only.
@@ -104,16 +107,16 @@ describe('grafana component', () => {
     });
   });
 
-  test('brings its rules and the health dashboard, with the operator\'s panels only when it is given the operator', () => {
+  test('brings its rules and its own overview dashboard; the operator\'s panels are the operator\'s dashboard', () => {
     const operator = new PrometheusOperator(Testing.chart(), 'prometheus-operator', prometheusOperatorProps());
     const titles = (g: Grafana) => (g.dashboards[0].json.panels ?? []).map((p) => p.title);
     const alone = new Grafana(Testing.chart(), 'grafana', grafanaProps());
     const withOperator = new Grafana(Testing.chart(), 'grafana', grafanaProps({ prometheusOperator: operator }));
     expect(alone.ruleSources.map((s) => s.objectName)).toEqual(['grafana-rules']);
-    expect(alone.dashboards.map((d) => [d.json.uid, d.folder, d.component])).toEqual([['o11y-operator-grafana-health', 'Monitoring', 'grafana']]);
-    expect(titles(alone)).toContain('Grafana up');
-    expect(titles(alone)).not.toContain('Operator up');
-    expect(titles(withOperator)).toEqual(expect.arrayContaining(['Operator up', 'Grafana up']));
+    expect(alone.dashboards.map((d) => [d.json.uid, d.folder, d.component])).toEqual([['o11y-grafana-overview', 'Monitoring', 'grafana']]);
+    expect(titles(alone)).toEqual(expect.arrayContaining(['Grafana up', 'Data source requests', 'Dashboards']));
+    expect(titles(withOperator)).not.toContain('Operator up');
+    expect(alone.metrics).toContain('grafana_datasource_request_total');
   });
 
   test('matches its snapshot', () => {
@@ -164,5 +167,194 @@ describe('grafana in a stack: where dashboards may come from', () => {
     // Unlabeled, or in a namespace the sidecar does not watch: it never reads the key.
     expect(() => render({ extraObjects: [{ ...urlConfigMap, metadata: { ...urlConfigMap.metadata, labels: {} } }] })).not.toThrow();
     expect(() => render({ extraObjects: [{ ...urlConfigMap, metadata: { ...urlConfigMap.metadata, namespace: 'elsewhere' } }] })).not.toThrow();
+  });
+});
+
+describe('grafana options: datasources, persistence, plugins, settings, SSO', () => {
+  type Rendered = ReturnType<typeof render>;
+  const datasourcesOf = (stack: Rendered) => parse((at(find(stack, 'ConfigMap', 'grafana-datasources'), 'data') as Record<string, string>)['datasources.yaml']).datasources as Array<Record<string, any>>;
+  const grafanaContainer = (stack: Rendered) => podTemplate(find(stack, 'Deployment', 'grafana')).spec.containers.find((c) => c.name === 'grafana')!;
+  const envOf = (stack: Rendered) => grafanaContainer(stack).env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+  const egressOf = (stack: Rendered) => at(find(stack, 'NetworkPolicy', 'grafana'), 'spec.egress') as Array<{ to: Array<Record<string, any>>; ports?: Array<{ port: number }> }>;
+  const iniOf = (stack: Rendered) => {
+    const text = (at(find(stack, 'ConfigMap', 'grafana-config'), 'data') as Record<string, string>)['grafana.ini'];
+    return Object.fromEntries(text.split(/\n(?=\[)/).map((block) => {
+      const [header, ...lines] = block.trim().split('\n');
+      return [header.slice(1, -1), Object.fromEntries(lines.map((l) => l.split(' = ')))];
+    })) as Record<string, Record<string, string>>;
+  };
+  const toNamespace = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+  const internet443 = (stack: Rendered) => egressOf(stack).some((r) => r.to.some((p) => p.ipBlock?.cidr === '0.0.0.0/0') && r.ports?.length === 1 && r.ports[0].port === 443);
+
+  const datasources: StackValues['grafana'] = {
+    datasources: [
+      { name: 'Loki', type: 'loki', url: 'http://loki-gateway.logging.svc:80', basicAuth: { user: 'grafana', passwordSecret: { name: 'loki-auth', key: 'password' } },
+        jsonData: { derivedFields: [{ name: 'TraceID', matcherRegex: 'traceID=(\\w+)', url: '${__value.raw}', datasourceUid: 'tempo' }] } },
+      { name: 'Tempo', type: 'tempo', url: 'http://tempo.tracing.svc:3200', jsonData: { tracesToLogsV2: { datasourceUid: 'loki' }, serviceMap: { datasourceUid: 'prometheus' } } },
+      { name: 'Thanos', uid: 'thanos', type: 'thanos', url: 'https://thanos.example.com', bearerTokenSecret: { name: 'thanos-token', key: 'token' } },
+    ],
+  };
+
+  test('provisions datasources with their secrets as env references fed from secretKeyRefs, never as values', () => {
+    const stack = render({ grafana: datasources });
+    const provisioned = datasourcesOf(stack);
+    expect(provisioned.map((d) => [d.name, d.uid, d.type, d.isDefault])).toEqual([
+      ['Prometheus', 'prometheus', 'prometheus', true], ['Alertmanager', 'alertmanager', 'alertmanager', undefined],
+      ['Loki', 'loki', 'loki', false], ['Tempo', 'tempo', 'tempo', false], ['Thanos', 'thanos', 'prometheus', false],
+    ]);
+    const [, , loki, tempo, thanos] = provisioned;
+    expect(loki).toMatchObject({ basicAuth: true, basicAuthUser: 'grafana', secureJsonData: { basicAuthPassword: '${GRAFANA_DATASOURCE_LOKI_PASSWORD}' } });
+    // `$$` is a literal `$` to Grafana's provisioning, which would otherwise expand `${__value.raw}` from its environment.
+    expect(loki.jsonData.derivedFields[0]).toMatchObject({ datasourceUid: 'tempo', url: '$${__value.raw}' });
+    expect(tempo.jsonData).toEqual({ tracesToLogsV2: { datasourceUid: 'loki' }, serviceMap: { datasourceUid: 'prometheus' } });
+    expect(thanos).toMatchObject({ jsonData: { prometheusType: 'Thanos', httpHeaderName1: 'Authorization' }, secureJsonData: { httpHeaderValue1: 'Bearer ${GRAFANA_DATASOURCE_THANOS_TOKEN}' } });
+    // Every secure field is an env reference, and every env var it names comes from the Secret key of the values.
+    const env = envOf(stack);
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'GRAFANA_DATASOURCE_LOKI_PASSWORD', valueFrom: { secretKeyRef: { name: 'loki-auth', key: 'password' } } },
+      { name: 'GRAFANA_DATASOURCE_THANOS_TOKEN', valueFrom: { secretKeyRef: { name: 'thanos-token', key: 'token' } } },
+    ]));
+    for (const value of provisioned.flatMap((d) => Object.values(d.secureJsonData ?? {}) as string[])) {
+      const [, variable] = /^(?:Bearer )?\$\{([A-Z0-9_]+)\}$/.exec(value) ?? [];
+      expect(env.find((e) => e.name === variable)?.valueFrom?.secretKeyRef).toBeDefined();
+    }
+    // The credentials are read from the Secrets only: no object of the stack holds a Secret of them.
+    expect(stack.objects.filter((o) => o.manifest.kind === 'Secret' && /loki-auth|thanos-token/.test(o.manifest.metadata.name))).toEqual([]);
+    expect(referencedSecrets(stack.objects).map((s) => s.name)).toEqual(expect.arrayContaining(['loki-auth', 'thanos-token']));
+  });
+
+  test('a secret pasted into the values never reaches the objects: credentials in a URL are refused', () => {
+    const message = renderError({ grafana: { datasources: [{ name: 'Loki', type: 'loki', url: 'https://grafana:hunter2hunter2@loki.example.com' }] } });
+    expect(message).toContain('grafana.datasources[0].url: holds a credential');
+    expect(message).not.toContain('hunter2');
+  });
+
+  test('lets Grafana reach each datasource at its URL, and nothing more for it', () => {
+    const plain = render({});
+    const stack = render({ grafana: datasources });
+    const peers = (s: Rendered) => egressOf(s).flatMap((r) => r.to);
+    expect(peers(stack)).toEqual(expect.arrayContaining([toNamespace('logging'), toNamespace('tracing')]));
+    expect(peers(plain)).not.toEqual(expect.arrayContaining([toNamespace('logging')]));
+    // thanos.example.com: outside the cluster on 443; not there without it.
+    expect(internet443(stack)).toBe(true);
+    expect(internet443(plain)).toBe(false);
+  });
+
+  test('the stack\'s Alertmanager is a datasource, and its policy admits Grafana on 9093', () => {
+    const stack = render({});
+    expect(datasourcesOf(stack)[1]).toMatchObject({ uid: 'alertmanager', type: 'alertmanager', url: 'http://alertmanager-main.monitoring.svc:9093', jsonData: { implementation: 'prometheus' } });
+    expect(at(find(stack, 'NetworkPolicy', 'alertmanager-main'), 'spec.ingress')).toEqual(expect.arrayContaining([{
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'test' } } }], ports: [{ port: 9093, protocol: 'TCP' }],
+    }]));
+    const noGrafana = render({ grafana: { enabled: false } });
+    expect(JSON.stringify(at(find(noGrafana, 'NetworkPolicy', 'alertmanager-main'), 'spec.ingress'))).not.toContain('grafana');
+    expect(datasourcesOf(render({ alertmanager: { enabled: false } })).map((d) => d.uid)).toEqual(['prometheus']);
+  });
+
+  test('rejects a bad URL, names and uids taken, links to unknown uids and two defaults, naming the field', () => {
+    const message = renderError({ grafana: { datasources: [
+      { name: 'Logs', type: 'loki', url: 'loki:3100' },
+      { name: 'Alertmanager', type: 'alertmanager', url: 'http://am.other.svc:9093' },
+      { name: 'Tempo A', uid: 'tempo', type: 'tempo', url: 'http://tempo.tracing.svc:3200', isDefault: true, jsonData: { tracesToLogsV2: { datasourceUid: 'nope' } } },
+      { name: 'Tempo B', uid: 'TEMPO', type: 'tempo', url: 'http://tempo.tracing.svc:3200', isDefault: true },
+    ] } });
+    expect(message).toContain("grafana.datasources[0].url: 'loki:3100' is not an http(s) URL");
+    expect(message).toContain("grafana.datasources[1].name: 'Alertmanager' is taken by the stack's own datasource");
+    expect(message).toContain("grafana.datasources[2].jsonData.tracesToLogsV2.datasourceUid: 'nope' is the uid of no datasource");
+    expect(message).toContain("grafana.datasources[3].uid: 'TEMPO' is taken by grafana.datasources[2]");
+    expect(message).toContain('grafana.datasources[3].isDefault: datasources[2], [3] are all the default');
+  });
+
+  test('a datasource marked default replaces Prometheus as the default', () => {
+    const provisioned = datasourcesOf(render({ grafana: { datasources: [{ name: 'Thanos', type: 'thanos', url: 'http://thanos-query.thanos.svc:9090', isDefault: true }] } }));
+    expect(provisioned.filter((d) => d.isDefault).map((d) => d.uid)).toEqual(['thanos']);
+  });
+
+  test('persistence: a PersistentVolumeClaim at /var/lib/grafana, replaced by Recreate when ReadWriteOnce', () => {
+    const plain = render({});
+    expect(podTemplate(find(plain, 'Deployment', 'grafana')).spec.volumes).toEqual(expect.arrayContaining([{ name: 'storage', emptyDir: {} }]));
+    expect(plain.objects.filter((o) => o.manifest.kind === 'PersistentVolumeClaim')).toEqual([]);
+    expect(at(find(plain, 'Deployment', 'grafana'), 'spec.strategy')).toBeUndefined();
+
+    const stack = render({ grafana: { persistence: { enabled: true, storageClassName: 'fast' } } });
+    expect(at(find(stack, 'PersistentVolumeClaim', 'grafana'), 'spec')).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } });
+    const pod = podTemplate(find(stack, 'Deployment', 'grafana'));
+    expect(pod.spec.volumes).toEqual(expect.arrayContaining([{ name: 'storage', persistentVolumeClaim: { claimName: 'grafana' } }]));
+    expect(grafanaContainer(stack).volumeMounts).toEqual(expect.arrayContaining([{ name: 'storage', mountPath: '/var/lib/grafana' }]));
+    expect(at(find(stack, 'Deployment', 'grafana'), 'spec.strategy')).toEqual({ type: 'Recreate' });
+    const shared = render({ grafana: { persistence: { enabled: true, size: '20Gi', accessModes: ['ReadWriteMany'] } } });
+    expect(at(find(shared, 'Deployment', 'grafana'), 'spec.strategy')).toBeUndefined();
+    expect(at(find(shared, 'PersistentVolumeClaim', 'grafana'), 'spec.resources.requests.storage')).toBe('20Gi');
+    expect(renderError({ grafana: { replicas: 2, persistence: { enabled: true } } })).toContain('grafana.replicas: 2 replicas would share the SQLite database');
+  });
+
+  test('plugins: pinned, installed before Grafana serves, with egress to grafana.com only when listed', () => {
+    const stack = render({ grafana: { plugins: [{ id: 'grafana-piechart-panel', version: '1.6.4' }, { id: 'yesoreyeram-infinity-datasource', version: '3.2.1' }] } });
+    expect(envOf(stack)).toEqual(expect.arrayContaining([{ name: 'GF_PLUGINS_PREINSTALL_SYNC', value: 'grafana-piechart-panel@1.6.4,yesoreyeram-infinity-datasource@3.2.1' }]));
+    expect(iniOf(stack).plugins).toMatchObject({ preinstall_disabled: 'false', preinstall_auto_update: 'false', plugin_admin_enabled: 'false' });
+    expect(iniOf(stack).paths.plugins).toBe('/var/lib/grafana/plugins');
+    expect(internet443(stack)).toBe(true);
+    expect(grafanaContainer(stack).startupProbe).toMatchObject({ failureThreshold: 30 });
+    const plain = render({});
+    expect(envOf(plain).map((e) => e.name)).not.toContain('GF_PLUGINS_PREINSTALL_SYNC');
+    expect(iniOf(plain).plugins.preinstall_disabled).toBe('true');
+
+    expect(renderError({ grafana: { plugins: [{ id: 'grafana-piechart-panel', version: 'latest' }] } })).toContain("grafana.plugins[0].version: 'latest' is not a pinned version");
+    expect(renderError({ grafana: { plugins: [{ id: 'grafana-piechart-panel' } as never] } })).toContain('grafana.plugins[0]');
+  });
+
+  test('settings are merged over the hardened grafana.ini: what is set wins, the rest stays', () => {
+    const ini = iniOf(render({ grafana: { settings: {
+      server: { domain: 'grafana.example.com' }, users: { autoAssignOrgRole: 'Editor' }, log: { level: 'debug' },
+      security: { cookieSecure: false, allowEmbedding: true },
+    } } }));
+    expect(ini.server).toEqual({ domain: 'grafana.example.com' });
+    expect(ini.users).toEqual({ allow_sign_up: 'false', auto_assign_org_role: 'Editor' });
+    expect(ini.log).toEqual({ mode: 'console', level: 'debug' });
+    expect(ini.security).toEqual({ disable_gravatar: 'true', cookie_secure: 'false', cookie_samesite: 'strict', allow_embedding: 'true' });
+    expect(ini.analytics).toMatchObject({ reporting_enabled: 'false', check_for_updates: 'false' });
+    expect(renderError({ grafana: { settings: { auth: { disableLoginForm: true } } } })).toContain('grafana.settings.auth.disableLoginForm: without grafana.sso nobody could log in');
+    expect(renderError({ grafana: { rootUrl: 'https://a.example.com/', settings: { server: { rootUrl: 'https://b.example.com/' } } } })).toContain('grafana.settings.server.rootUrl: differs from grafana.rootUrl');
+  });
+
+  const sso: StackValues['grafana'] = {
+    sso: {
+      provider: 'generic_oauth', clientId: 'grafana', clientSecret: { name: 'grafana-oauth', key: 'client-secret' },
+      authUrl: 'https://sso.example.com/realms/main/protocol/openid-connect/auth',
+      tokenUrl: 'http://keycloak.auth.svc:8080/realms/main/protocol/openid-connect/token',
+      apiUrl: 'http://keycloak.auth.svc:8080/realms/main/protocol/openid-connect/userinfo',
+      allowedDomains: ['example.com'], allowedGroups: ['sre'], roleAttributePath: "contains(groups[*], 'sre') && 'Admin' || 'Viewer'",
+    },
+    settings: { auth: { disableLoginForm: true, oauthAutoLogin: true } },
+  };
+
+  test('SSO: [auth.<provider>] in grafana.ini, the client secret through an env var from the Secret, egress to the IdP', () => {
+    const stack = render({ grafana: sso });
+    const ini = iniOf(stack);
+    expect(ini['auth.generic_oauth']).toEqual({
+      enabled: 'true', name: 'OAuth', client_id: 'grafana', scopes: 'openid email profile',
+      auth_url: 'https://sso.example.com/realms/main/protocol/openid-connect/auth',
+      token_url: 'http://keycloak.auth.svc:8080/realms/main/protocol/openid-connect/token',
+      api_url: 'http://keycloak.auth.svc:8080/realms/main/protocol/openid-connect/userinfo',
+      allowed_domains: 'example.com', allowed_groups: 'sre', role_attribute_path: "contains(groups[*], 'sre') && 'Admin' || 'Viewer'", use_pkce: 'true', auto_login: 'true',
+    });
+    expect(ini.auth).toEqual({ disable_login_form: 'true' });
+    expect(envOf(stack)).toEqual(expect.arrayContaining([{ name: 'GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: 'grafana-oauth', key: 'client-secret' } } }]));
+    // The token and user endpoints (in the cluster here) are reached from the pod; the browser alone visits authUrl.
+    expect(egressOf(stack).flatMap((r) => r.to)).toEqual(expect.arrayContaining([toNamespace('auth')]));
+    expect(internet443(stack)).toBe(false);
+    const github = render({ grafana: { sso: { provider: 'github', clientId: 'abc', clientSecret: { name: 'gh', key: 'secret' }, allowedOrganizations: ['acme'] } } });
+    expect(iniOf(github)['auth.github']).toMatchObject({ token_url: 'https://github.com/login/oauth/access_token', api_url: 'https://api.github.com/user', allowed_organizations: 'acme' });
+    expect(internet443(github)).toBe(true);
+    expect(renderError({ grafana: { sso: { provider: 'okta', clientId: 'abc', clientSecret: { name: 'okta', key: 'secret' } } } })).toContain('grafana.sso.tokenUrl: is required for okta');
+  });
+
+  test('the SSO Secret is on the prerequisites checklist', () => {
+    const stack = render({ grafana: sso });
+    expect(referencedSecrets(stack.objects).find((s) => s.name === 'grafana-oauth')).toMatchObject({
+      namespace: 'monitoring', keys: ['client-secret'], consumers: [{ object: 'Deployment/grafana', container: 'grafana', via: 'env GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET', key: 'client-secret' }],
+    });
+    const summary = stackFiles(stack).find((f) => f.path.endsWith('SUMMARY.md'))!.content;
+    expect(summary).toContain('- [ ] Secret `monitoring/grafana-oauth`, keys `client-secret`');
   });
 });

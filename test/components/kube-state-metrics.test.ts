@@ -69,10 +69,11 @@ describe('kube-state-metrics component', () => {
     expect(at(only(objects, 'NetworkPolicy', 'kube-state-metrics'), 'spec.ingress.0.ports')).toEqual([{ port: 8443, protocol: 'TCP' }, { port: 9443, protocol: 'TCP' }]);
   });
 
-  test('brings its rules, and no dashboard without custom resource monitors', () => {
+  test('brings its rules and its own overview dashboard, and no custom resource dashboard without monitors', () => {
     const ksm = new KubeStateMetrics(Testing.chart(), 'kube-state-metrics', kubeStateMetricsProps());
     expect(ksm.ruleSources.map((s) => s.objectName)).toEqual(['kube-state-metrics-rules']);
-    expect(ksm.dashboards).toEqual([]);
+    expect(ksm.dashboards.map((d) => [d.json.uid, d.folder])).toContainEqual(['o11y-kube-state-metrics', 'Monitoring']);
+    expect(ksm.dashboards.filter((d) => d.folder === 'Custom Resources')).toEqual([]);
   });
 
   test('matches its snapshot', () => {

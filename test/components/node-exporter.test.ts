@@ -75,13 +75,17 @@ describe('node-exporter component', () => {
   test('port, tolerations and extra flags are props', () => {
     const custom = podTemplate(only(synth((chart) => new NodeExporter(chart, 'node-exporter', nodeExporterProps({ port: 9200, tolerations: [], extraArgs: ['--collector.systemd'] }))), 'DaemonSet', 'node-exporter'));
     expect(custom.spec.containers[0].args).toEqual(expect.arrayContaining(['--web.listen-address=127.0.0.1:9200', '--collector.systemd']));
-    expect(at(custom, 'spec.tolerations')).toEqual([]);
+    // No toleration at all: the DaemonSet then runs only on untainted nodes.
+    expect(at(custom, 'spec.tolerations')).toBeUndefined();
   });
 
   test('brings its rules and the node dashboards', () => {
     const exporter = new NodeExporter(Testing.chart(), 'node-exporter', nodeExporterProps());
     expect(exporter.ruleSources.map((s) => s.objectName)).toEqual(['node-exporter-rules']);
-    expect(exporter.dashboards.map((d) => [d.json.uid, d.folder])).toEqual([['o11y-nodes-overview', 'Nodes'], ['o11y-node-use', 'Nodes']]);
+    expect(exporter.dashboards.map((d) => [d.json.uid, d.folder])).toEqual(expect.arrayContaining([
+      ['o11y-nodes-overview', 'Nodes'], ['o11y-node-use', 'Nodes'], ['o11y-node-disks', 'Nodes'], ['o11y-node-network', 'Nodes'],
+    ]));
+    expect(exporter.dashboards.every((d) => d.folder === 'Nodes')).toBe(true);
     expect(exporter.metrics).toContain('node_cpu_seconds_total');
   });
 

@@ -9,7 +9,7 @@ describe('prometheus-operator component', () => {
 
   test('owns its whole slice', () => {
     expect(objectsOf(render(), 'prometheus-operator').map((o) => `${o.manifest.kind}/${o.manifest.metadata.name}`).sort()).toEqual([
-      'ClusterRole/prometheus-operator', 'ClusterRoleBinding/prometheus-operator', 'Deployment/prometheus-operator',
+      'ClusterRole/prometheus-operator', 'ClusterRoleBinding/prometheus-operator', 'ConfigMap/grafana-dashboard-o11y-prometheus-operator', 'Deployment/prometheus-operator',
       'NetworkPolicy/prometheus-operator', 'PrometheusRule/prometheus-operator-rules', 'Service/prometheus-operator',
       'ServiceAccount/prometheus-operator', 'ServiceMonitor/prometheus-operator',
     ]);
@@ -66,10 +66,10 @@ describe('prometheus-operator component', () => {
     expect(proxy.args).toEqual(expect.arrayContaining(['--tls-cert-file=/etc/tls/private/tls.crt', '--tls-private-key-file=/etc/tls/private/tls.key']));
   });
 
-  test('brings its rules', () => {
+  test('brings its rules and its overview dashboard', () => {
     const operator = new PrometheusOperator(Testing.chart(), 'prometheus-operator', prometheusOperatorProps());
     expect(operator.ruleSources.map((s) => s.objectName)).toEqual(['prometheus-operator-rules']);
-    expect(operator.dashboards).toEqual([]);
+    expect(operator.dashboards.map((d) => [d.json.uid, d.folder, d.component])).toEqual([['o11y-prometheus-operator', 'Monitoring', 'prometheus-operator']]);
   });
 
   test('is disabled with enabled: false, and nothing of it is left', () => {

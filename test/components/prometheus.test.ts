@@ -97,7 +97,8 @@ describe('prometheus component', () => {
     expect(p.ruleSources.map((s) => s.objectName)).toEqual(['prometheus-k8s-rules']);
     expect(p.ruleSources[0].groups.map((g) => g.name)).toContain('general.rules');
     expect(p.dashboards.map((d) => [d.json.uid, d.folder, d.component])).toEqual([
-      ['o11y-prometheus-overview', 'Monitoring', 'prometheus'], ['o11y-alerts-overview', 'Monitoring', 'prometheus'],
+      ['o11y-prometheus-overview', 'Monitoring', 'prometheus'], ['o11y-prometheus-tsdb', 'Monitoring', 'prometheus'],
+      ['o11y-prometheus-scrape-targets', 'Monitoring', 'prometheus'], ['o11y-alerts-overview', 'Monitoring', 'prometheus'],
     ]);
     expect(p.metrics).toContain('prometheus_tsdb_head_series');
   });
@@ -108,9 +109,15 @@ describe('prometheus component', () => {
     expect(rows(new Prometheus(Testing.chart(), 'prometheus', prometheusProps({ remoteWrite: [{ url: 'https://lts.example/push' }] })))).toContain('Remote write');
   });
 
+  test('the remote-write dashboard comes only with a remote-write endpoint: without one it has no series to show', () => {
+    const uids = (p: Prometheus) => p.dashboards.map((d) => d.json.uid);
+    expect(uids(new Prometheus(Testing.chart(), 'prometheus', prometheusProps()))).not.toContain('o11y-prometheus-remote-write');
+    expect(uids(new Prometheus(Testing.chart(), 'prometheus', prometheusProps({ remoteWrite: [{ url: 'https://lts.example/push' }] })))).toContain('o11y-prometheus-remote-write');
+  });
+
   test('the alerts dashboard shows Alertmanager notifications only once an Alertmanager is wired, even after the constructor', () => {
     const p = new Prometheus(Testing.chart(), 'prometheus', prometheusProps());
-    const titles = () => (p.dashboards[1].json.panels ?? []).map((x) => x.title);
+    const titles = () => (p.dashboards.find((d) => d.json.uid === 'o11y-alerts-overview')!.json.panels ?? []).map((x) => x.title);
     expect(titles()).not.toContain('Notifications by integration');
     p.sendAlertsTo(alertmanager);
     expect(titles()).toContain('Notifications by integration');

@@ -15,7 +15,7 @@ import { CONTROL_PLANE_DEFAULTS, type ControlPlaneProps } from '../../src/compon
 import type { KubernetesObject as Manifest } from '../../src/core/primitives';
 
 /** The common props, with a rule set and dashboard set of the test's own (to read what a component brings). */
-export function common(): Required<ComponentProps> {
+export function common(): Required<Omit<ComponentProps, 'scheduling'>> {
   return { common: { namespace: 'monitoring', instance: 'test' }, rules: new RuleSet({ disable: [], overrides: {}, extraLabels: {} }), dashboards: new DashboardSet() };
 }
 

@@ -50,6 +50,17 @@ describe('o11y drill', () => {
     expect(result('a bad rollout in shop', 'KubePodCrashLooping').groupedWith).toContain('KubePodNotReady');
   }, 180000);
 
+  drillTest('the full example: an SLO\'s fast burn pages and a failing probe alerts, delivered to oncall', () => {
+    const run = o11y(['drill', 'stacks/full.ts', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const { results } = JSON.parse(run.stdout);
+    const passed = results.filter((r: { passed: boolean }) => r.passed).map((r: { scenario: string; alert: string }) => `${r.scenario}: ${r.alert}`);
+    expect(passed).toEqual(expect.arrayContaining(['checkout burns its error budget: SLOErrorBudgetBurn', 'the shop front page stops answering: ProbeFailed']));
+    expect(results.every((r: { passed: boolean; delivered: Record<string, number> }) => r.passed)).toBe(true);
+    expect(results.find((r: { alert: string }) => r.alert === 'SLOErrorBudgetBurn').delivered.oncall).toBeGreaterThan(0);
+  }, 180000);
+
   drillTest('the chaos example: simulated pod failure and CPU stress, and the declared DNS scenario, reach the incident tool', () => {
     // Factor 40, not 60: the contracts' deadlines keep a few seconds of margin on a busy CI machine.
     const run = o11y(['drill', 'stacks/chaos.ts', '--factor', '40']);

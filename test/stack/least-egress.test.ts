@@ -5,6 +5,7 @@ import { renderStack } from '../../src/synth/pipeline';
 import type { Receiver } from '../../src/alerting/types';
 import { Testing } from 'cdk8s';
 import { networkPolicy } from '../../src/k8s/objects';
+import { OPERATOR_POD_SELECTORS } from '../../src/k8s/names';
 import { at, find, render, renderError } from '../helpers';
 
 type Rule = { to?: Array<Record<string, unknown>>; ports?: Array<{ port: number; protocol: string }> };
@@ -52,10 +53,11 @@ describe('least egress', () => {
     expect(portsOf([nodeRule])).toEqual(['9100/TCP', '10250/TCP']);
   });
 
-  test('Grafana reaches Prometheus, DNS and the API server (its sidecar) only', () => {
+  test('Grafana reaches Prometheus, Alertmanager (its datasources), DNS and the API server (its sidecar) only', () => {
     const rules = egressOf(stack, 'grafana');
-    expect(rules.map((r) => portsOf([r]))).toEqual([['53/UDP', '53/TCP'], ['6443/TCP'], ['9090/TCP']]);
-    expect(rules[2].to).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'k8s' } } }]);
+    expect(rules.map((r) => portsOf([r]))).toEqual([['53/UDP', '53/TCP'], ['6443/TCP'], ['9090/TCP'], ['9093/TCP']]);
+    expect(rules[2].to).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'prometheus-operator', prometheus: 'k8s' } } }]);
+    expect(rules[3].to).toEqual([{ podSelector: { matchLabels: { ...OPERATOR_POD_SELECTORS.alertmanager } } }]);
   });
 
   test('Alertmanager with only the null receiver reaches DNS and its peers, nothing else', () => {

@@ -144,11 +144,11 @@ describe('control-plane tracing', () => {
 
   test('Grafana gets a Jaeger datasource on jaeger-query', () => {
     const datasources = parse((find(stack, 'ConfigMap', 'grafana-datasources').data as Record<string, string>)['datasources.yaml']) as { datasources: Array<Record<string, unknown>> };
-    expect(datasources.datasources.map((d) => d.type)).toEqual(['prometheus', 'jaeger']);
-    expect(datasources.datasources[1]).toMatchObject({ name: 'Kelemetry', uid: 'kelemetry', url: 'http://jaeger-query.monitoring.svc:16686', access: 'proxy', editable: false });
+    expect(datasources.datasources.map((d) => d.type)).toEqual(['prometheus', 'alertmanager', 'jaeger']);
+    expect(datasources.datasources[2]).toMatchObject({ name: 'Kelemetry', uid: 'kelemetry', url: 'http://jaeger-query.monitoring.svc:16686', access: 'proxy', editable: false });
     // Without tracing, Grafana's datasources are as before.
     const plain = parse((find(render(), 'ConfigMap', 'grafana-datasources').data as Record<string, string>)['datasources.yaml']) as { datasources: unknown[] };
-    expect(plain.datasources).toHaveLength(1);
+    expect(plain.datasources).toHaveLength(2);
   });
 
   test('writes the audit policy and webhook kubeconfig to control-plane-config/, with the generated header', () => {

@@ -1,13 +1,12 @@
-// Dashboards about Prometheus, Alertmanager, the operator and Grafana, and the alerts overview; each is brought by
-// the component whose software it shows (the alerts overview by Prometheus, which evaluates them).
+// Dashboards about Prometheus, Alertmanager and the alerts overview; each is brought by the component whose software
+// it shows (the alerts overview by Prometheus, which evaluates them). The operator's, Grafana's and the other
+// monitoring dashboards are in monitoring-more.ts.
 import { MappingType, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { CLUSTER, RowBuilder, dashboard, labelVariable, query, stat, table, timeseries, type DashboardBuilder } from '../house';
 
-const PROMETHEUS = 'prometheus-k8s';
-const ALERTMANAGER = 'alertmanager-main';
-const OPERATOR = 'prometheus-operator';
-const GRAFANA = 'grafana';
+export const PROMETHEUS = 'prometheus-k8s';
+export const ALERTMANAGER = 'alertmanager-main';
 
 /** Thresholds with a red base that turn green from `green` on (things that must be up, ready or successful). */
 function redUntil(green: number): ThresholdsConfigBuilder {
@@ -15,19 +14,19 @@ function redUntil(green: number): ThresholdsConfigBuilder {
 }
 
 /** A stat of a 0/1 health gauge: red "bad" at 0, green "good" at 1. */
-function healthStat(title: string, q: DataqueryBuilder, good = 'OK', bad = 'Failed') {
+export function healthStat(title: string, q: DataqueryBuilder, good = 'OK', bad = 'Failed') {
   return stat(title, 'none', q)
     .thresholds(redUntil(1))
     .mappings([{ type: MappingType.ValueToText, options: { 0: { text: bad, color: 'red' }, 1: { text: good, color: 'green' } } }]);
 }
 
 /** A stat counting up targets: red at 0, green from `expected` on. */
-function upStat(title: string, q: DataqueryBuilder, expected = 1) {
+export function upStat(title: string, q: DataqueryBuilder, expected = 1) {
   return stat(title, 'short', q).thresholds(redUntil(expected));
 }
 
 /** The matchers of one of the stack's own jobs in its namespace, plus any extra ones. */
-function selector(namespace: string, job: string, ...extra: string[]): string {
+export function selector(namespace: string, job: string, ...extra: string[]): string {
   return [CLUSTER, `job="${job}"`, `namespace="${namespace}"`, ...extra].join(', ');
 }
 
@@ -197,85 +196,6 @@ export function alertmanagerOverview(options: AlertmanagerOverviewOptions): Dash
       query(`min by (pod) (alertmanager_config_last_reload_successful{${am}})`, '{{pod}} last reload successful'),
       query(`count(count by (config_hash) (alertmanager_config_hash{${am}}))`, 'distinct configurations'))
       .description('1 when a replica loaded its last configuration; more than one distinct configuration means the replicas disagree.'));
-  return builder;
-}
-
-export interface OperatorAndGrafanaHealthOptions {
-  /** Namespace of the stack's Grafana (and operator). */
-  readonly namespace: string;
-  /** The stack runs the Prometheus Operator: the dashboard gets its panels and the config-reloader ones. */
-  readonly operator: boolean;
-}
-
-/** Grafana's health, and the Prometheus Operator's with the config-reloader sidecars it injects when the stack runs it. */
-export function operatorAndGrafanaHealth(options: OperatorAndGrafanaHealthOptions): DashboardBuilder {
-  const ns = options.namespace;
-  const op = selector(ns, OPERATOR);
-  const gr = selector(ns, GRAFANA);
-  // The config-reloader sidecars are scraped through the Prometheus and Alertmanager Services (port reloader-web).
-  const rel = [CLUSTER, `job=~"${PROMETHEUS}|${ALERTMANAGER}"`, `namespace="${ns}"`].join(', ');
-  const builder = dashboard({
-    uid: 'o11y-operator-grafana-health',
-    title: 'Prometheus Operator and Grafana / Health',
-    tags: ['monitoring', 'prometheus-operator', 'grafana'],
-    description: 'The Prometheus Operator (reconciliation, informers, managed resources), the config-reloader sidecars it injects, and Grafana.',
-  });
-
-  if (options.operator) {
-    builder
-      .withPanel(upStat('Operator up', query(`sum(up{${op}})`)).description('Operator targets whose last scrape succeeded.'))
-      .withPanel(healthStat('Operator controllers', query(`min(prometheus_operator_ready{${op}})`), 'Ready', 'Not ready')
-        .description('Whether every controller of the operator (prometheus, alertmanager, ...) is ready.'))
-      .withPanel(stat('Rejected resources', 'short', query(`sum(prometheus_operator_managed_resources{${op}, state="rejected"}) or vector(0)`), [[1, 'orange']])
-        .description('ServiceMonitors, PodMonitors, Probes, PrometheusRules, ... the operator rejected as invalid: they are not in the configuration.'))
-      .withPanel(stat('Reconcile errors', 'ops', query(`sum(rate(prometheus_operator_reconcile_errors_total{${op}}[$__rate_interval])) or vector(0)`), [[0.001, 'red']])
-        .description('Failed reconciliations per second, over every controller.'))
-      .withPanel(healthStat('Config reloaders', query(`min(reloader_last_reload_successful{${rel}})`), 'OK', 'Reload failed')
-        .description('Whether every config-reloader sidecar (Prometheus and Alertmanager pods) applied its last reload.'));
-  }
-  builder.withPanel(upStat('Grafana up', query(`sum(up{${gr}})`)).description('Grafana targets whose last scrape succeeded.'));
-
-  if (options.operator) {
-    builder
-      .withRow(new RowBuilder('Prometheus Operator'))
-      .withPanel(timeseries('Reconcile operations by controller', 'ops',
-        query(`sum by (controller) (namespace_controller:prometheus_operator_reconcile_operations:rate5m{${op}})`, '{{controller}}'))
-        .span(8))
-      .withPanel(timeseries('Reconcile and status update errors by controller', 'ops',
-        query(`sum by (controller) (rate(prometheus_operator_reconcile_errors_total{${op}}[$__rate_interval]))`, '{{controller}} reconcile errors'),
-        query(`sum by (controller) (rate(prometheus_operator_status_update_errors_total{${op}}[$__rate_interval]))`, '{{controller}} status update errors'))
-        .span(8))
-      .withPanel(timeseries('Reconcile duration p99 by controller', 's',
-        query(`max by (controller) (namespace_controller:prometheus_operator_reconcile_duration_seconds:p99_rate5m{${op}})`, '{{controller}}'))
-        .span(8))
-      .withPanel(timeseries('List and watch failures by controller', 'ops',
-        query(`sum by (controller) (rate(prometheus_operator_list_operations_failed_total{${op}}[$__rate_interval]))`, '{{controller}} list failures'),
-        query(`sum by (controller) (rate(prometheus_operator_watch_operations_failed_total{${op}}[$__rate_interval]))`, '{{controller}} watch failures'))
-        .description('Failed list and watch calls of the operator\'s informers to the API server: missing RBAC or API server trouble.'))
-      .withPanel(timeseries('Managed resources', 'short',
-        query(`sum by (controller, resource, state) (prometheus_operator_managed_resources{${op}})`, '{{controller}} {{resource}} {{state}}'))
-        .description('Resources (ServiceMonitors, PodMonitors, rules, ...) each controller selects, and those it rejected.'))
-      .withRow(new RowBuilder('Config reloaders'))
-      .withPanel(timeseries('Config reloads and failures', 'short',
-        query(`sum by (pod) (increase(reloader_reloads_total{${rel}}[$__rate_interval]))`, '{{pod}} reloads'),
-        query(`sum by (pod) (increase(reloader_reloads_failed_total{${rel}}[$__rate_interval]))`, '{{pod}} failed reloads'))
-        .span(24)
-        .description('Reloads the config-reloader sidecar triggered in each interval (new rules, configuration or secrets), and the failed ones.'));
-  }
-
-  builder
-    .withRow(new RowBuilder('Grafana'))
-    .withPanel(timeseries('Grafana requests by status code', 'reqps',
-      query(`sum by (status_code) (namespace_job:grafana_http_requests:rate5m{${gr}})`, '{{status_code}}'))
-      .span(8))
-    .withPanel(timeseries('Grafana handler latency p99', 's',
-      query(`topk(10, max by (handler) (namespace_job_handler:grafana_http_request_duration_seconds:p99_rate5m{${gr}}))`, '{{handler}}'))
-      .span(8)
-      .description('p99 request duration of the ten slowest handlers.'))
-    .withPanel(timeseries('Grafana 5xx share by handler', 'percentunit',
-      query(`topk(10, max by (handler) (namespace_job_handler:grafana_http_requests_5xx:ratio_rate5m{${gr}}))`, '{{handler}}'))
-      .span(8)
-      .description('Share of requests answered with a 5xx, for the ten worst handlers.'));
   return builder;
 }
 
