@@ -1,22 +1,12 @@
 // Dashboards about compute resources across clusters (by the `cluster` label) and of the pods of one node.
 import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, timeseries } from '../house';
-import { drillDown, mergedTable, ratioColumn, type TableColumn } from './tables';
+import { CPU_USAGE, MEMORY_WORKING_SET, NAMESPACE_CPU_USAGE, NAMESPACE_MEMORY_USAGE, active, activeUsageColumns, perNamespace } from './k8s-recordings';
+import { drillDown, mergedTable, usageColumns } from './tables';
 
 const KSM = `job="kube-state-metrics", ${CLUSTER}`;
 const NODE = 'node="$node"';
 /** The clusters the multi-cluster variable selects (several, or All). */
 const CLUSTERS = 'cluster=~"$cluster"';
-
-// ---- recording rules (k8s.rules.*) ----
-const CPU_USAGE = 'node_namespace_pod_container:container_cpu_usage_seconds_total:sum_rate5m';
-const MEMORY_WORKING_SET = 'node_namespace_pod_container:container_memory_working_set_bytes';
-const NAMESPACE_CPU_USAGE = 'namespace:container_cpu_usage_seconds_total:sum_rate5m';
-const NAMESPACE_MEMORY_USAGE = 'namespace:container_memory_working_set_bytes:sum';
-/** Requests or limits of the containers of Pending and Running pods (with the pod's `node`). */
-const active = (resource: 'cpu' | 'memory', kind: 'requests' | 'limits') =>
-  `cluster:namespace:pod_${resource}:active:kube_pod_container_resource_${kind}`;
-const perNamespace = (resource: 'cpu' | 'memory', kind: 'requests' | 'limits') =>
-  `namespace_${resource}:kube_pod_container_resource_${kind}:sum`;
 
 export const COMPUTE_UID = {
   multiCluster: 'o11y-k8s-resources-multicluster',
@@ -27,17 +17,6 @@ export const COMPUTE_UID = {
 };
 const TAGS = ['kubernetes', 'kubernetes-resources'];
 const UTILISATION: Array<[number, string]> = [[0.8, 'orange'], [0.9, 'red']];
-
-/** Usage, requests and limits of one resource, and usage as a share of each. */
-function usageColumns(name: string, unit: string, usage: string, requests: string, limits: string): TableColumn[] {
-  return [
-    { header: `${name} usage`, expr: usage, unit },
-    { header: `${name} requests`, expr: requests, unit },
-    ratioColumn(`${name} requests %`, usage, requests),
-    { header: `${name} limits`, expr: limits, unit },
-    ratioColumn(`${name} limits %`, usage, limits),
-  ];
-}
 
 function multiClusterDashboard(): DashboardBuilder {
   const d = dashboard({
@@ -111,22 +90,14 @@ function nodePodsDashboard(): DashboardBuilder {
       query(`sum by (pod) (${CPU_USAGE}{${sel}})`, '{{pod}}'),
       query(allocatable('cpu'), 'allocatable'),
     ).min(0).span(24).description('CPU cores used by each pod of the node, and what the node can give its pods.'))
-    .withPanel(mergedTable('CPU quota', podColumns, usageColumns('CPU', 'short',
-      byPod(`${CPU_USAGE}{${sel}}`),
-      byPod(`${active('cpu', 'requests')}{${sel}}`),
-      byPod(`${active('cpu', 'limits')}{${sel}}`),
-    ), podLink));
+    .withPanel(mergedTable('CPU quota', podColumns, activeUsageColumns('cpu', byPod, sel), podLink));
 
   d.withRow(new RowBuilder('Memory'))
     .withPanel(timeseries('Memory usage (working set)', 'bytes',
       query(`sum by (pod) (${MEMORY_WORKING_SET}{${sel}})`, '{{pod}}'),
       query(allocatable('memory'), 'allocatable'),
     ).min(0).span(24).description('Working set memory of each pod of the node, and what the node can give its pods.'))
-    .withPanel(mergedTable('Memory quota', podColumns, usageColumns('Memory', 'bytes',
-      byPod(`${MEMORY_WORKING_SET}{${sel}}`),
-      byPod(`${active('memory', 'requests')}{${sel}}`),
-      byPod(`${active('memory', 'limits')}{${sel}}`),
-    ), podLink));
+    .withPanel(mergedTable('Memory quota', podColumns, activeUsageColumns('memory', byPod, sel), podLink));
   return d;
 }
 

@@ -2,9 +2,13 @@
 import { BigValueTextMode } from '@grafana/grafana-foundation-sdk/common';
 import { MappingType, type QueryVariableBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
-import type { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import type { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, table, timeseries } from '../house';
+import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, timeseries } from '../house';
+import {
+  CPU_USAGE, MEMORY_CACHE, MEMORY_RSS, MEMORY_SWAP, MEMORY_WORKING_SET, NAMESPACE_CPU_USAGE, NAMESPACE_MEMORY_USAGE, POD_OWNER,
+  activeUsageColumns, perNamespace, podNetwork,
+} from './k8s-recordings';
+import { drillDown, mergedTable, type TableColumn, usageColumns } from './tables';
 
 // ---- selectors ----
 const KSM = `job="kube-state-metrics", ${CLUSTER}`;
@@ -15,25 +19,6 @@ const NS = 'namespace="$namespace"';
 const POD = 'pod="$pod"';
 /** Block devices whose I/O cAdvisor reports per container (not loop devices, not overlay filesystems). */
 const DISK_DEVICES = 'device=~"(/dev/)?(mmcblk.p.+|nvme.+|rbd.+|sd.+|vd.+|xvd.+|dm-.+|md.+|dasd.+)"';
-
-// ---- recording rules (k8s.rules.*, node-exporter.rules) ----
-const CPU_USAGE = 'node_namespace_pod_container:container_cpu_usage_seconds_total:sum_rate5m';
-const MEMORY_WORKING_SET = 'node_namespace_pod_container:container_memory_working_set_bytes';
-const MEMORY_RSS = 'node_namespace_pod_container:container_memory_rss';
-const MEMORY_CACHE = 'node_namespace_pod_container:container_memory_cache';
-const MEMORY_SWAP = 'node_namespace_pod_container:container_memory_swap';
-const NAMESPACE_CPU_USAGE = 'namespace:container_cpu_usage_seconds_total:sum_rate5m';
-const NAMESPACE_MEMORY_USAGE = 'namespace:container_memory_working_set_bytes:sum';
-const POD_OWNER = 'namespace_workload_pod:kube_pod_owner:relabel';
-/** Requests or limits of the containers of Pending and Running pods. */
-const active = (resource: 'cpu' | 'memory', kind: 'requests' | 'limits') =>
-  `cluster:namespace:pod_${resource}:active:kube_pod_container_resource_${kind}`;
-/** Requests or limits summed per namespace. */
-const perNamespace = (resource: 'cpu' | 'memory', kind: 'requests' | 'limits') =>
-  `namespace_${resource}:kube_pod_container_resource_${kind}:sum`;
-/** Pod network rates per pod (receive/transmit bytes or dropped packets). */
-const podNetwork = (direction: 'receive' | 'transmit', what: 'bytes' | 'packets_dropped') =>
-  `namespace_pod:container_network_${direction}_${what}_total:sum_rate5m`;
 
 const UID = {
   cluster: 'o11y-k8s-resources-cluster',
@@ -54,50 +39,6 @@ function renamedLabelVariable(name: string, display: string, metric: string, lab
 
 const namespaceVariable = () => labelVariable('namespace', 'kube_namespace_status_phase', 'Namespace', true, 'job="kube-state-metrics"');
 const typeVariable = () => renamedLabelVariable('type', 'Workload type', POD_OWNER, 'workload_type', NS, true);
-
-/** A link to another dashboard of this file, keeping datasource, cluster and the given variables. */
-function drillDown(title: string, uid: string, params: string): { id: string; value: unknown } {
-  return { id: 'links', value: [{ title, url: `/d/${uid}?\${datasource:queryparam}&\${cluster:queryparam}&${params}` }] };
-}
-
-interface Column {
-  readonly header: string;
-  readonly expr: string;
-  readonly unit: string;
-}
-
-/**
- * A table of instant queries that all aggregate `by` the same labels: one row per label value, one column per
- * query (merged, renamed, with its unit). `links` adds data links to label columns (by their header).
- */
-function resourceTable(title: string, by: Array<[label: string, header: string]>, columns: Column[], links: Record<string, { id: string; value: unknown }> = {}): TablePanel {
-  const panel = table(title, ...columns.map((c) => query(c.expr)));
-  const ref = (i: number) => `Value #${String.fromCharCode(65 + i)}`;
-  const renameByName: Record<string, string> = Object.fromEntries(by);
-  const indexByName: Record<string, number> = Object.fromEntries(by.map(([label], i) => [label, i]));
-  columns.forEach((c, i) => {
-    renameByName[ref(i)] = c.header;
-    indexByName[ref(i)] = by.length + i;
-  });
-  panel
-    .withTransformation({ id: 'merge', options: {} })
-    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, indexByName, renameByName } });
-  columns.forEach((c) => panel.overrideByName(c.header, [{ id: 'unit', value: c.unit }]));
-  for (const [header, link] of Object.entries(links)) panel.overrideByName(header, [link]);
-  return panel;
-}
-
-/** Columns of usage, requests and limits of one resource, and usage as a share of each (the expressions aggregate alike). */
-function usageColumns(resource: 'cpu' | 'memory', usage: string, requests: string, limits: string): Column[] {
-  const [name, unit] = resource === 'cpu' ? ['CPU', 'short'] : ['Memory', 'bytes'];
-  return [
-    { header: `${name} usage`, expr: usage, unit },
-    { header: `${name} requests`, expr: requests, unit },
-    { header: `${name} requests %`, expr: `${usage}\n/ ${requests}`, unit: 'percentunit' },
-    { header: `${name} limits`, expr: limits, unit },
-    { header: `${name} limits %`, expr: `${usage}\n/ ${limits}`, unit: 'percentunit' },
-  ];
-}
 
 /** A stat showing the name of the series (e.g. a phase) rather than its value. */
 function nameStat(title: string, expr: string, legend: string): StatPanel {
@@ -159,7 +100,7 @@ function clusterDashboard(): DashboardBuilder {
 
   const byNs = (expr: string) => `sum by (namespace) (${expr})`;
   d.withRow(new RowBuilder('Namespaces'))
-    .withPanel(resourceTable('Resources by namespace', [['namespace', 'Namespace']], [
+    .withPanel(mergedTable('Resources by namespace', [['namespace', 'Namespace']], [
       { header: 'Pods', expr: `count by (namespace) (kube_pod_info{${KSM}})`, unit: 'short' },
       { header: 'Workloads', expr: `count by (namespace) (count by (namespace, workload, workload_type) (${POD_OWNER}{${CLUSTER}}))`, unit: 'short' },
       { header: 'CPU usage', expr: byNs(`${NAMESPACE_CPU_USAGE}{${CLUSTER}}`), unit: 'short' },
@@ -201,11 +142,7 @@ function namespaceDashboard(): DashboardBuilder {
       query(quota('requests.cpu|cpu'), 'quota - requests'),
       query(quota('limits.cpu'), 'quota - limits'),
     ).span(24).description('CPU cores used by each pod, and the namespace\'s ResourceQuota (if any).'))
-    .withPanel(resourceTable('CPU quota', [['pod', 'Pod']], usageColumns('cpu',
-      byPod(`${CPU_USAGE}{${sel}}`),
-      byPod(`${active('cpu', 'requests')}{${sel}}`),
-      byPod(`${active('cpu', 'limits')}{${sel}}`),
-    ), podLink));
+    .withPanel(mergedTable('CPU quota', [['pod', 'Pod']], activeUsageColumns('cpu', byPod, sel), podLink));
 
   d.withRow(new RowBuilder('Memory'))
     .withPanel(timeseries('Memory usage (working set)', 'bytes',
@@ -213,12 +150,8 @@ function namespaceDashboard(): DashboardBuilder {
       query(quota('requests.memory|memory'), 'quota - requests'),
       query(quota('limits.memory'), 'quota - limits'),
     ).span(24).description('Working set memory of each pod, and the namespace\'s ResourceQuota (if any).'))
-    .withPanel(resourceTable('Memory quota', [['pod', 'Pod']], [
-      ...usageColumns('memory',
-        byPod(`${MEMORY_WORKING_SET}{${sel}}`),
-        byPod(`${active('memory', 'requests')}{${sel}}`),
-        byPod(`${active('memory', 'limits')}{${sel}}`),
-      ),
+    .withPanel(mergedTable('Memory quota', [['pod', 'Pod']], [
+      ...activeUsageColumns('memory', byPod, sel),
       { header: 'Memory usage (RSS)', expr: byPod(`${MEMORY_RSS}{${sel}}`), unit: 'bytes' },
       { header: 'Memory usage (cache)', expr: byPod(`${MEMORY_CACHE}{${sel}}`), unit: 'bytes' },
     ], podLink));
@@ -264,23 +197,15 @@ function workloadsDashboard(): DashboardBuilder {
 
   const columns = [['workload', 'Workload'], ['workload_type', 'Type']] as Array<[string, string]>;
   const workloadLink = { Workload: drillDown('Workload', UID.workload, '${namespace:queryparam}&${type:queryparam}&var-workload=${__value.raw}') };
-  const pods: Column = { header: 'Pods', expr: `count by (${by}) (${POD_OWNER}{${CLUSTER}, ${owners}})`, unit: 'short' };
+  const pods: TableColumn = { header: 'Pods', expr: `count by (${by}) (${POD_OWNER}{${CLUSTER}, ${owners}})`, unit: 'short' };
 
   d.withRow(new RowBuilder('CPU'))
     .withPanel(timeseries('CPU usage', 'short', query(byWorkload(`${CPU_USAGE}{${sel}}`), '{{workload}} ({{workload_type}})')).span(24))
-    .withPanel(resourceTable('CPU quota', columns, [pods, ...usageColumns('cpu',
-      byWorkload(`${CPU_USAGE}{${sel}}`),
-      byWorkload(`${active('cpu', 'requests')}{${sel}}`),
-      byWorkload(`${active('cpu', 'limits')}{${sel}}`),
-    )], workloadLink));
+    .withPanel(mergedTable('CPU quota', columns, [pods, ...activeUsageColumns('cpu', byWorkload, sel)], workloadLink));
 
   d.withRow(new RowBuilder('Memory'))
     .withPanel(timeseries('Memory usage (working set)', 'bytes', query(byWorkload(`${MEMORY_WORKING_SET}{${sel}}`), '{{workload}} ({{workload_type}})')).span(24))
-    .withPanel(resourceTable('Memory quota', columns, [pods, ...usageColumns('memory',
-      byWorkload(`${MEMORY_WORKING_SET}{${sel}}`),
-      byWorkload(`${active('memory', 'requests')}{${sel}}`),
-      byWorkload(`${active('memory', 'limits')}{${sel}}`),
-    )], workloadLink));
+    .withPanel(mergedTable('Memory quota', columns, [pods, ...activeUsageColumns('memory', byWorkload, sel)], workloadLink));
 
   addNetworkRow(d, byWorkload, sel, '{{workload}} ({{workload_type}})');
   return d;
@@ -318,7 +243,7 @@ function podDashboard(): DashboardBuilder {
       `/ sum by (container) (increase(container_cpu_cfs_periods_total{${CADVISOR}, ${NS}, ${POD}, container!=""}[$__rate_interval]))`,
       '{{container}}',
     )).max(1).description('Share of CFS periods in which the container was throttled for hitting its CPU limit (CPUThrottlingHigh alerts above 25%).'))
-    .withPanel(resourceTable('CPU quota', [['container', 'Container']], usageColumns('cpu',
+    .withPanel(mergedTable('CPU quota', [['container', 'Container']], usageColumns('CPU', 'short',
       byContainer(`${CPU_USAGE}{${sel}}`),
       byContainer(`kube_pod_container_resource_requests{${ksm}, resource="cpu"}`),
       byContainer(`kube_pod_container_resource_limits{${ksm}, resource="cpu"}`),
@@ -335,8 +260,8 @@ function podDashboard(): DashboardBuilder {
       query(byContainer(`${MEMORY_RSS}{${sel}}`), '{{container}} RSS'),
       query(byContainer(`${MEMORY_CACHE}{${sel}}`), '{{container}} cache'),
     ).description('Working set, resident set (anonymous memory) and page cache of each container.'))
-    .withPanel(resourceTable('Memory quota', [['container', 'Container']], [
-      ...usageColumns('memory',
+    .withPanel(mergedTable('Memory quota', [['container', 'Container']], [
+      ...usageColumns('Memory', 'bytes',
         byContainer(`${MEMORY_WORKING_SET}{${sel}}`),
         byContainer(`kube_pod_container_resource_requests{${ksm}, resource="memory"}`),
         byContainer(`kube_pod_container_resource_limits{${ksm}, resource="memory"}`),
@@ -365,7 +290,7 @@ function podDashboard(): DashboardBuilder {
     .withPanel(timeseries('Container restarts', 'short',
       query(`max by (container) (kube_pod_container_status_restarts_total{${ksm}})`, '{{container}}'),
     ).description('Restarts of each container since the pod was created: every step is a restart.'))
-    .withPanel(resourceTable('Last termination', [['container', 'Container'], ['reason', 'Reason']], [
+    .withPanel(mergedTable('Last termination', [['container', 'Container'], ['reason', 'Reason']], [
       { header: 'Exit code', expr: `max by (container, reason) (\n  kube_pod_container_status_last_terminated_exitcode{${ksm}}\n  * on (namespace, pod, container) group_left (reason)\n  (kube_pod_container_status_last_terminated_reason{${ksm}} == 1)\n)`, unit: 'none' },
     ]).span(12).height(8).description('Why and with which exit code each container last terminated (OOMKilled, Error, Completed...).'));
   return d;
@@ -398,19 +323,11 @@ function workloadDashboard(): DashboardBuilder {
 
   d.withRow(new RowBuilder('CPU'))
     .withPanel(timeseries('CPU usage', 'short', query(byPod(`${CPU_USAGE}{${sel}}`), '{{pod}}')).span(24))
-    .withPanel(resourceTable('CPU quota', [['pod', 'Pod']], usageColumns('cpu',
-      byPod(`${CPU_USAGE}{${sel}}`),
-      byPod(`${active('cpu', 'requests')}{${sel}}`),
-      byPod(`${active('cpu', 'limits')}{${sel}}`),
-    ), podLink));
+    .withPanel(mergedTable('CPU quota', [['pod', 'Pod']], activeUsageColumns('cpu', byPod, sel), podLink));
 
   d.withRow(new RowBuilder('Memory'))
     .withPanel(timeseries('Memory usage (working set)', 'bytes', query(byPod(`${MEMORY_WORKING_SET}{${sel}}`), '{{pod}}')).span(24))
-    .withPanel(resourceTable('Memory quota', [['pod', 'Pod']], usageColumns('memory',
-      byPod(`${MEMORY_WORKING_SET}{${sel}}`),
-      byPod(`${active('memory', 'requests')}{${sel}}`),
-      byPod(`${active('memory', 'limits')}{${sel}}`),
-    ), podLink));
+    .withPanel(mergedTable('Memory quota', [['pod', 'Pod']], activeUsageColumns('memory', byPod, sel), podLink));
 
   addNetworkRow(d, byPod, sel, '{{pod}}');
   return d;
@@ -461,7 +378,7 @@ function persistentVolumesDashboard(): DashboardBuilder {
 
   const pvc = 'persistentvolumeclaim';
   d.withRow(new RowBuilder('Namespace'))
-    .withPanel(resourceTable('Claims in the namespace', [[pvc, 'PersistentVolumeClaim']], [
+    .withPanel(mergedTable('Claims in the namespace', [[pvc, 'PersistentVolumeClaim']], [
       { header: 'Requested', expr: `max by (${pvc}) (kube_persistentvolumeclaim_resource_requests_storage_bytes{${KSM}, ${NS}})`, unit: 'bytes' },
       { header: 'Capacity', expr: kubelet('kubelet_volume_stats_capacity_bytes', pvc), unit: 'bytes' },
       { header: 'Used', expr: kubelet('kubelet_volume_stats_used_bytes', pvc), unit: 'bytes' },

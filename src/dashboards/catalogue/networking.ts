@@ -1,12 +1,12 @@
 // Dashboards about pod network traffic, from cAdvisor's container_network_* counters: the cluster by namespace,
 // a namespace by pod or by workload, one pod by interface, and one workload by pod.
 import { CLUSTER, type DashboardBuilder, RowBuilder, dashboard, labelVariable, query, stat, timeseries } from '../house';
+import { POD_OWNER } from './k8s-recordings';
 import { drillDown, mergedTable, type TableColumn } from './tables';
 
 const CADVISOR = `job="kubelet", metrics_path="/metrics/cadvisor", ${CLUSTER}`;
 const NODE_EXPORTER = `job="node-exporter", ${CLUSTER}`;
 const NS = 'namespace="$namespace"';
-const POD_OWNER = 'namespace_workload_pod:kube_pod_owner:relabel';
 
 const UID = {
   cluster: 'o11y-k8s-networking-cluster',

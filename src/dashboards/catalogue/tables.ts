@@ -52,3 +52,14 @@ export function mergedTable(title: string, by: Array<[label: string, header: str
 export function ratioColumn(header: string, part: string, whole: string): TableColumn {
   return { header, expr: `${part}\n/ ${whole}`, unit: 'percentunit' };
 }
+
+/** Usage, requests and limits of one resource, and usage as a share of each (the expressions aggregate alike). */
+export function usageColumns(name: string, unit: string, usage: string, requests: string, limits: string): TableColumn[] {
+  return [
+    { header: `${name} usage`, expr: usage, unit },
+    { header: `${name} requests`, expr: requests, unit },
+    ratioColumn(`${name} requests %`, usage, requests),
+    { header: `${name} limits`, expr: limits, unit },
+    ratioColumn(`${name} limits %`, usage, limits),
+  ];
+}
