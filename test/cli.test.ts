@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadStackFile } from '../src/load/stack-file';
+import { defaultStackFiles, loadStackFile, loadStacks } from '../src/load/stack-file';
 import { renderStack } from '../src/synth/pipeline';
 import { tempFolder } from './helpers';
 
@@ -173,7 +173,9 @@ describe('cdk8s synth', () => {
     expect(snapshot(path.join(project, 'dist'))).toEqual(snapshot(out));
     // One whole stream per stack where cdk8s' validation plugins read, with the same objects as dist/.
     const streams = fs.readdirSync(cdk8sOut).sort();
-    expect(streams).toEqual(fs.readdirSync(path.join(REPO, 'stacks')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '.k8s.yaml')).sort());
+    // One per stack: a fleet file gives one per cluster.
+    const stackNames = defaultStackFiles(path.join(REPO, 'stacks')).flatMap((f) => loadStacks(f)).map((s) => s.name);
+    expect(streams).toEqual(stackNames.map((name) => `${name}.k8s.yaml`).sort());
     const kinds = (text: string) => (text.match(/^kind: .*$/gm) ?? []).length;
     expect(kinds(fs.readFileSync(path.join(cdk8sOut, 'default.k8s.yaml'), 'utf8'))).toBeGreaterThan(50);
   });

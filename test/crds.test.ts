@@ -1,14 +1,14 @@
 import * as path from 'path';
 import { describeWithSharedCrds, SHARED_CRDS } from './crd-schemas';
 import { render } from './helpers';
-import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
+import { defaultStackFiles, loadStacks } from '../src/load/stack-file';
 import { renderStack, type RenderedStack } from '../src/synth/pipeline';
 
 const REPO = path.resolve(__dirname, '..');
 
 /** Every stack file in stacks/, plus one with every optional part switched on. */
 function stacksUnderTest(): RenderedStack[] {
-  const files = defaultStackFiles(path.join(REPO, 'stacks')).map((f) => renderStack(loadStackFile(f)));
+  const files = defaultStackFiles(path.join(REPO, 'stacks')).flatMap((f) => loadStacks(f)).map((s) => renderStack(s));
   const everything = render({
     name: 'everything',
     prometheus: {

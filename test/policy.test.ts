@@ -1,14 +1,15 @@
 // Secure defaults and wiring, checked across every stack file and a stack with every option on.
 import * as path from 'path';
 import { OPERATOR_POD_SELECTORS } from '../src/k8s/names';
-import { defaultStackFiles, loadStackFile } from '../src/load/stack-file';
+import { defaultStackFiles, loadStacks } from '../src/load/stack-file';
 import { renderStack, type Manifest, type RenderedStack } from '../src/synth/pipeline';
 import { admittedPod, podSources } from '../src/analyze/policy';
 import { podSecurityLevel } from '../src/analyze/pod-security';
 import { at, podTemplate, render, type PodTemplate } from './helpers';
 
 const stacks: RenderedStack[] = [
-  ...defaultStackFiles(path.resolve(__dirname, '..', 'stacks')).map((f) => renderStack(loadStackFile(f))),
+  // A fleet file (stacks/fleet.ts) is a stack per cluster.
+  ...defaultStackFiles(path.resolve(__dirname, '..', 'stacks')).flatMap((f) => loadStacks(f)).map((l) => renderStack(l)),
   render({ name: 'all-options', grafana: { replicas: 2, dashboardNamespaces: 'all', allowDashboardsFromAllNamespaces: true }, prometheusOperator: { watchNamespaces: ['x'] } }),
 ];
 const WORKLOADS = ['Deployment', 'DaemonSet', 'StatefulSet'];

@@ -17,6 +17,11 @@ export function teamConfigName(team: TeamRouting): string {
   return `${team.namespace}-routing`;
 }
 
+/** Whether the operator adds `namespace="<team>"` to the team's routes and inhibit rules. */
+export function confinedToNamespace(team: TeamRouting, strategy: string, alertmanagerNamespace: string): boolean {
+  return strategy === 'OnNamespace' || (strategy === 'OnNamespaceExceptForAlertmanagerNamespace' && team.namespace !== alertmanagerNamespace);
+}
+
 /** Receivers, routes and inhibit rules as Alertmanager runs them. */
 export interface OperatorRouting {
   readonly receivers: Receiver[];
@@ -27,8 +32,7 @@ export interface OperatorRouting {
 export function operatorRouting(input: OperatorRoutingInput, alertmanagerNamespace: string): OperatorRouting {
   // The operator sorts AlertmanagerConfigs by namespace/name.
   const teams = [...input.teams].sort((a, b) => `${a.namespace}/${teamConfigName(a)}`.localeCompare(`${b.namespace}/${teamConfigName(b)}`));
-  const confined = (team: TeamRouting) => input.teamMatcherStrategy === 'OnNamespace'
-    || (input.teamMatcherStrategy === 'OnNamespaceExceptForAlertmanagerNamespace' && team.namespace !== alertmanagerNamespace);
+  const confined = (team: TeamRouting) => confinedToNamespace(team, input.teamMatcherStrategy, alertmanagerNamespace);
   const rename = (team: TeamRouting, name: string) => `${team.namespace}/${teamConfigName(team)}/${name}`;
   const renameRoute = (team: TeamRouting, route: Route): Route => ({ ...route, receiver: rename(team, route.receiver), routes: route.routes?.map((r) => renameRoute(team, r)) });
   const namespaceMatcher = (team: TeamRouting) => (confined(team) ? [`namespace="${team.namespace}"`] : []);

@@ -3,7 +3,8 @@ import { operatorRouting } from '../alerting/operator-routing';
 import { checkSchedules } from '../chaos/safety';
 import type { Diagnostic } from '../core/diagnostic';
 import type { StackModel } from '../model/stack-model';
-import { analyzeChaosContracts } from './chaos';
+import { chaosContracts } from './chaos';
+import { chaosReport } from './chaos-report';
 import { analyzeDashboards } from './dashboards';
 import { analyzeDashboardSidecar } from './dashboard-sidecar';
 import { analyzePolicy } from './policy';
@@ -46,6 +47,16 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
   const strict = options.strict ?? false;
   const prometheus = model.prometheus ?? { scrapeInterval: '30s', evaluationInterval: '30s', alertLabels: {} };
   const routing = routingInput(model);
+  const contracts = chaosContracts({
+    schedules: model.chaos,
+    sources: model.rules,
+    scrapeInterval: prometheus.scrapeInterval,
+    evaluationInterval: prometheus.evaluationInterval,
+    route: routing && model.alerting ? operatorRouting(routing, model.alerting.namespace).route : undefined,
+    externalLabels: prometheus.alertLabels,
+    scenarioSchedules: new Set(model.values.drill.scenarios.flatMap((s) => (s.chaos ? [s.chaos] : []))),
+  });
+  const chaos = chaosReport(model.chaos, contracts.outcomes);
   const diagnostics: Diagnostic[] = [
     ...model.unreadable,
     // Every object, whatever wrote it: Kubernetes' own schemas, the CRDs the stack ships, and the secure defaults.
@@ -75,24 +86,17 @@ export function analyzeModel(model: StackModel, options: AnalysisOptions = {}): 
       })),
     // The safety rules again, on the written Schedules: a patch must not point an experiment somewhere the values may not.
     ...checkSchedules(model.chaos, model.values.common.namespace).map((p): Diagnostic => ({ severity: 'error', code: 'chaos/safety', where: p.field, message: p.message, fix: p.fix })),
-    ...analyzeChaosContracts({
-      schedules: model.chaos,
-      sources: model.rules,
-      scrapeInterval: prometheus.scrapeInterval,
-      evaluationInterval: prometheus.evaluationInterval,
-      route: routing && model.alerting ? operatorRouting(routing, model.alerting.namespace).route : undefined,
-      externalLabels: prometheus.alertLabels,
-      scenarioSchedules: new Set(model.values.drill.scenarios.flatMap((s) => (s.chaos ? [s.chaos] : []))),
-    }),
+    ...contracts.diagnostics,
   ];
   const prerequisites = prerequisitesReport(model.objects, model.prometheus && sizingNote(model), model.collector?.config);
   const tracing = analyzeControlPlaneTracing(model);
   diagnostics.push(...tracing.diagnostics);
   // Security last: the review reads best once the reader knows what the stack runs.
   const laterReports = [...(tracing.report ? [tracing.report] : []), securityReport(model.objects, model.values.common.network)];
-  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites, ...laterReports] };
+  const chaosReports = chaos ? [chaos] : [];
+  if (!routing || !model.alerting) return { diagnostics, reports: [prerequisites, ...chaosReports, ...laterReports] };
   const analysis = analyzeRouting(routing, alertProfiles(model.rules, prometheus.alertLabels), model.alerting.namespace);
-  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report, ...laterReports] };
+  return { diagnostics: [...diagnostics, ...analysis.diagnostics], reports: [prerequisites, analysis.report, ...chaosReports, ...laterReports] };
 }
 
 /** What the default memory, volume and retention size assume: the reviewer compares it with the real cluster. */

@@ -3,6 +3,7 @@
 // select, and Prometheus' storage and memory.
 import type { Manifest, ModelObject } from '../model/stack-model';
 import type { CollectorConfig } from '../otel/config';
+import { cell } from './markdown';
 
 export interface SecretReference {
   readonly namespace: string;
@@ -247,10 +248,17 @@ function issuerLines(objects: readonly ModelObject[]): string[] {
 export function prerequisitesReport(objects: readonly ModelObject[], sizingNote: string | undefined, collector?: Partial<CollectorConfig>): string {
   const secrets = referencedSecrets(objects);
   const quote = (t: string) => `\`${t}\``;
-  const checklist = secrets.flatMap((s) => [
-    `- [ ] Secret \`${s.namespace}/${s.name}\`, ${s.keys.length ? `keys ${s.keys.map(quote).join(', ')}` : 'any keys (mounted whole)'} (read by ${s.usedBy.join(', ')})`,
-    ...s.consumers.map((c) => `  - ${describeConsumer(c, quote)}`),
-  ]);
+  // One row per Secret, for the reviewer to tick off: what to create, and who reads it (how, in the cell's lines).
+  const checklist = secrets.length ? [
+    '| namespace | name | keys | read by |',
+    '|---|---|---|---|',
+    ...secrets.map((s) => `| ${[
+      quote(s.namespace),
+      quote(s.name),
+      s.keys.length ? s.keys.map(quote).join(', ') : 'any keys (mounted whole)',
+      s.consumers.map((c) => describeConsumer(c, quote)).join('<br>'),
+    ].map(cell).join(' | ')} |`),
+  ] : [];
   return [
     '## Before you deploy',
     '',

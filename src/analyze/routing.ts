@@ -1,22 +1,16 @@
 // The routing analyzer: where every alert of the stack can go, and the mistakes that make it go elsewhere.
-import { matches, matcherText, parseMatcher, type ParsedMatcher } from '../alerting/matchers';
+import { matches, matcherText, parseMatcher } from '../alerting/matchers';
 import { operatorRouting } from '../alerting/operator-routing';
 import type { InhibitRule, Receiver, Route, RoutingExpectation, TeamRouting, TimeInterval } from '../alerting/types';
 import type { RuleSource } from '../rules/rule-set';
 import { isAlert } from '../rules/types';
 import type { Diagnostic } from '../core/diagnostic';
-import { parsePromQL, type LabelSet } from '../promql/parse';
+import { parsePromQL } from '../promql/parse';
+import { allTri, mayCarry, parsed, type AlertProfile } from './alert-match';
+import { routingReport } from './routing-report';
+import { teamHidesDefault, teamNamespaceScope } from './team-routing';
 
-/** What the analyzer knows of an alert's labels: some values exactly, others only whether they may exist. */
-export interface AlertProfile {
-  readonly alert: string;
-  /** Labels whose values are known: alertname, severity, the rule's static labels, the external labels. */
-  readonly known: ReadonlyMap<string, string>;
-  /** Labels of the expression's result, whose values are not known. */
-  readonly dynamic: LabelSet;
-  /** For an open result: the labels it plausibly carries (target labels, and those its expression names). */
-  readonly plausible: ReadonlySet<string>;
-}
+export type { AlertProfile } from './alert-match';
 
 /** The labels Prometheus' Kubernetes service discovery puts on every target of this stack. */
 const TARGET_LABELS = ['job', 'instance', 'namespace', 'pod', 'service', 'endpoint', 'container', 'node'];
@@ -31,8 +25,6 @@ export interface RoutingInput {
   readonly teams: readonly TeamRouting[];
   readonly teamMatcherStrategy: string;
 }
-
-type Tri = 'yes' | 'no' | 'maybe';
 
 /** Every alert of the stack as the analyzer sees it. */
 export function alertProfiles(sources: readonly RuleSource[], externalLabels: Record<string, string>): AlertProfile[] {
@@ -51,47 +43,19 @@ export function alertProfiles(sources: readonly RuleSource[], externalLabels: Re
   );
 }
 
-function mayCarry(profile: AlertProfile, label: string): boolean {
-  if (profile.known.has(label)) return true;
-  const d = profile.dynamic;
-  if (d.kind === 'closed') return d.labels.has(label);
-  if (d.kind === 'open') return d.added.has(label) || (!d.removed.has(label) && profile.plausible.has(label));
-  return false;
-}
-
-function matchTri(profile: AlertProfile, m: ParsedMatcher): Tri {
-  const value = profile.known.get(m.name);
-  if (value !== undefined) return matches(m, value) ? 'yes' : 'no';
-  if (!mayCarry(profile, m.name)) return matches(m, '') ? 'yes' : 'no';
-  return 'maybe';
-}
-
-function allTri(profile: AlertProfile, matchers: readonly ParsedMatcher[]): Tri {
-  let result: Tri = 'yes';
-  for (const m of matchers) {
-    const t = matchTri(profile, m);
-    if (t === 'no') return 'no';
-    if (t === 'maybe') result = 'maybe';
-  }
-  return result;
-}
-
-const parsed = (matchers: readonly string[] | undefined) => (matchers ?? []).map((m) => parseMatcher(m)).filter((m): m is ParsedMatcher => m !== undefined);
-
 /** The receivers an alert may reach (root already matched), and the route paths on the way. */
 function possibleReceivers(route: Route, profile: AlertProfile, into: Set<string>, visited: Set<Route>): void {
   visited.add(route);
-  let consumed = false;
+  // As Alertmanager: the route's own receiver only when no child matched, with continue or without.
+  let childMatched = false;
   for (const child of route.routes ?? []) {
     const t = allTri(profile, parsed(child.matchers));
     if (t === 'no') continue;
     possibleReceivers(child, profile, into, visited);
-    if (t === 'yes' && !child.continue) {
-      consumed = true;
-      break;
-    }
+    if (t === 'yes') childMatched = true;
+    if (t === 'yes' && !child.continue) break;
   }
-  if (!consumed) into.add(route.receiver);
+  if (!childMatched) into.add(route.receiver);
 }
 
 /** Exactly where an alert with these labels goes, in order (what `amtool config routes test` prints). */
@@ -118,7 +82,7 @@ function forEachRoute(route: Route, path: string, visit: (route: Route, path: st
 
 export interface RoutingAnalysis {
   readonly diagnostics: Diagnostic[];
-  /** Markdown for SUMMARY.md: the routing tree and, per receiver, the alerts that may reach it. */
+  /** Markdown for SUMMARY.md: the routing tree and, per receiver, a table of the alerts it receives. */
   readonly report: string;
 }
 
@@ -162,13 +126,11 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
   });
 
   // Where every alert may go.
-  const reach = new Map<string, Set<string>>();
   const routesReached = new Map<Route, AlertProfile[]>();
   for (const profile of profiles) {
     const receivers = new Set<string>();
     const visited = new Set<Route>();
     possibleReceivers(effective.route, profile, receivers, visited);
-    for (const r of receivers) reach.set(r, new Set([...(reach.get(r) ?? []), profile.alert]));
     for (const route of visited) routesReached.set(route, [...(routesReached.get(route) ?? []), profile]);
     const onlyNull = [...receivers].every((r) => nullReceivers.has(r));
     if (onlyNull && !input.intentionallyUnrouted.includes(profile.alert) && input.receivers.some((r) => r.type !== 'null')) {
@@ -228,20 +190,9 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
     }
   });
 
-  // Team routes under OnNamespace only see alerts that carry their namespace label.
-  if (input.teamMatcherStrategy !== 'None') {
-    const clusterLevel = [...new Set(profiles.filter((p) => !mayCarry(p, 'namespace')).map((p) => p.alert))].sort();
-    for (const team of input.teams) {
-      if (clusterLevel.length) {
-        report('warning', 'routing/team-namespace-scope', `alertmanager.teams › ${team.namespace}`, `with ${input.teamMatcherStrategy}, the operator adds namespace="${team.namespace}" to this team's routes, so the ${clusterLevel.length} cluster-level alerts without a namespace label (${clusterLevel.slice(0, 3).join(', ')}, ...) can never reach them`, 'route cluster-level alerts in the global configuration, or set teamMatcherStrategy: None');
-      }
-    }
-  }
-  // Alertmanager uses the root's receiver only when no child route matched, and a team route (continue) is one.
-  const catchAll = (input.route.routes ?? []).some((r) => !r.matchers?.length);
-  if (input.teams.length && !catchAll && !nullReceivers.has(input.route.receiver)) {
-    report('warning', 'routing/team-hides-default', 'alertmanager.route', `alerts that match a team's route and no global child route reach only the team's receivers, never the default receiver '${input.route.receiver}': Alertmanager uses the root's receiver only when no child route matched`, `if '${input.route.receiver}' should see them too, end alertmanager.route.routes with a catch-all { receiver: '${input.route.receiver}' }`);
-  }
+  // What the operator's merge of the teams' routes does, said where it is true alert by alert (team-routing.ts).
+  const scope = teamNamespaceScope(input, profiles, alertmanagerNamespace);
+  diagnostics.push(...scope.diagnostics, ...teamHidesDefault(input, effective, profiles, nullReceivers));
   for (const team of input.teams) {
     const names = new Set(team.receivers.map((r) => r.name));
     forEachRoute(team.route, `alertmanager.teams › ${team.namespace} › route`, (route, path) => {
@@ -250,20 +201,21 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
     });
   }
 
-  return { diagnostics, report: routingReport(effective.route, reach) };
+  return { diagnostics, report: routingReport({ route: effective.route, profiles, notes: scope.notes }) };
 }
 
-function routingReport(root: Route, reach: Map<string, Set<string>>): string {
-  const lines: string[] = ['## Routing', '', '```'];
-  const walk = (route: Route, depth: number) => {
-    const matchers = route.matchers?.length ? ` {${route.matchers.join(', ')}}` : '';
-    lines.push(`${'  '.repeat(depth)}${depth ? '- ' : ''}${route.receiver}${matchers}${route.continue ? ' (continue)' : ''}`);
-    (route.routes ?? []).forEach((child) => walk(child, depth + 1));
-  };
-  walk(root, 0);
-  lines.push('```', '', '| receiver | alerts that may reach it |', '|---|---|');
-  for (const [receiver, alerts] of [...reach.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`| ${receiver} | ${[...alerts].sort().join(', ')} |`);
+/**
+ * The receivers each alert may reach (`<alert> (<severity>)` -> receivers, sorted), through the routing Alertmanager
+ * runs: the global routes with the teams' routes merged in. `o11y diff` compares these before and after a change.
+ */
+export function alertReceivers(input: RoutingInput, profiles: readonly AlertProfile[], alertmanagerNamespace: string): Map<string, string[]> {
+  const effective = operatorRouting(input, alertmanagerNamespace);
+  const result = new Map<string, Set<string>>();
+  for (const profile of profiles) {
+    const key = `${profile.alert} (${profile.known.get('severity')})`;
+    const receivers = result.get(key) ?? new Set<string>();
+    possibleReceivers(effective.route, profile, receivers, new Set());
+    result.set(key, receivers);
   }
-  return `${lines.join('\n')}\n`;
+  return new Map([...result].map(([key, receivers]) => [key, [...receivers].sort()]));
 }

@@ -2,7 +2,7 @@ import { planDrill } from '../drill/plan';
 import { DrillAborted, runScenarios, type DrillResult, type PlayedScenario } from '../drill/run';
 import { StackError } from '../core/problems';
 import { requireTools, toolVersions } from '../core/tools';
-import { loadStackFile } from '../load/stack-file';
+import { inStack, loadStacks } from '../load/stack-file';
 import { analyzeModel } from '../analyze/model';
 import { buildStack, modelOf, throwOnErrors } from '../synth/pipeline';
 import { stackFilesFor } from './stacks';
@@ -12,6 +12,7 @@ import { durationSeconds } from '../core/durations';
 import { chaosReport } from '../report/chaos-report';
 import { alertmanagerAlerts, ApiClient, PrometheusApi } from '../report/prometheus-api';
 import { writeReport } from './chaos';
+import { progressReporter, verdict } from './style';
 
 export interface DrillOptions {
   readonly factor: string;
@@ -47,11 +48,14 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const results: DrillResult[] = [];
+  const progress = progressReporter(options.json ?? false);
   try {
-    for (const file of stackFilesFor(args)) {
-      const loaded = loadStackFile(file);
-      const model = modelOf(buildStack(loaded), loaded);
-      throwOnErrors(model.name, analyzeModel(model));
+    for (const loaded of stackFilesFor(args).flatMap(loadStacks)) {
+      const model = inStack(loaded, () => {
+        const built = modelOf(buildStack(loaded), loaded);
+        throwOnErrors(built.name, analyzeModel(built));
+        return built;
+      });
       const plan = planDrill(model, factor, timeout * 1000);
       // The stack's kube-rbac-proxy, where its node_exporter scenario scrapes through one.
       if (plan.scenarios.some((s) => s.nodeExporter?.proxy)) requireTools('kube-rbac-proxy');
@@ -60,7 +64,16 @@ export async function drillCommand(args: string[], options: DrillOptions): Promi
         for (const line of plan.skipped) console.log(`  SKIP  ${line}`);
       }
       const setup = { ...plan.setup, signal: interrupt.signal, ...(options.report ? { afterScenario: reportWriter(options.report, model.name, plan.setup.interval, factor) } : {}) };
-      results.push(...(await runScenarios(setup, plan.scenarios, parallel, (done) => options.json || console.log(reportTable(done, factor)))));
+      // Tables in the plan's order once all scenarios ran (parallel ones finish in any order); progress as each finishes.
+      const started = process.hrtime.bigint();
+      const tables = new Map<string, string>();
+      const onScenario = (done: DrillResult[]) => {
+        if (!done[0]) return;
+        tables.set(done[0].scenario, reportTable(done, factor));
+        progress.done(`scenario ${done[0].scenario}: ${verdict(done.every((r) => r.passed))}`, Number(process.hrtime.bigint() - started) / 1e9);
+      };
+      results.push(...(await runScenarios(setup, plan.scenarios, parallel, onScenario)));
+      if (!options.json) for (const scenario of plan.scenarios) if (tables.has(scenario.name)) console.log(tables.get(scenario.name));
     }
   } catch (error) {
     if (!(error instanceof DrillAborted)) throw error;
@@ -127,7 +140,7 @@ function reportTable(results: readonly DrillResult[], factor: number): string {
     Object.entries(r.delivered).map(([receiver, s]) => `${receiver} ${s}s`).join(', ') || '-',
     r.inhibitedBy.join(', ') || '-',
     r.groupedWith.join(', ') || '-',
-    r.passed ? 'PASS' : `FAIL: ${r.problems.join('; ')}`,
+    r.passed ? verdict(true) : `${verdict(false)}: ${r.problems.join('; ')}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const indent = ' '.repeat(4 + widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0));

@@ -2,12 +2,17 @@
 import { Command } from 'commander';
 import { StackError } from '../core/problems';
 import { OutputError } from '../synth/write-errors';
-import { listCommand } from './list';
-import { synthCommand } from './synth';
-import { testCommand } from './test';
+import { listCommand, type ListOptions } from './list';
+import { diffCommand, type DiffOptions } from './diff';
+import { synthCommand, type SynthOptions } from './synth';
+import { explainCommand, type ExplainOptions } from './explain';
+import { packageVersion } from './version';
+import { testCommand, type TestOptions } from './test';
 import { drillCommand, type DrillOptions } from './drill';
 import { toolsCommand } from './tools';
 import { chaosReportCommand, type ChaosReportOptions } from './chaos';
+import { initCommand, type InitOptions } from './init';
+import { typecheckCommand } from './typecheck';
 
 /** An error of the operating system (EACCES, ENOSPC, ...) that no writer turned into an OutputError. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
@@ -51,25 +56,44 @@ async function runAsync(action: () => Promise<void>): Promise<void> {
 export function main(argv: string[]): void {
   const program = new Command('o11y')
     .description('Synthesize Kubernetes observability stacks from typed stack files')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .version(packageVersion(), '-V, --version', 'print the version of cdk8s-o11y');
+  program
+    .command('version')
+    .description('print the version of cdk8s-o11y')
+    .action(() => console.log(packageVersion()));
   program
     .command('synth')
     .description('write the manifests of each stack to <out>/<stack>/ (default: stacks/*.ts, else the built-in default stack)')
     .argument('[stacks...]', 'stack files (.ts)')
     .option('-o, --out <dir>', 'output folder', 'dist')
     .option('--strict', 'treat unknown metric names as errors, not warnings, and warn about images pinned by tag only (no digest)')
-    .action((stacks: string[], options: { out: string; strict?: boolean }) => run(() => synthCommand(stacks, options)));
+    .option('--json', 'print what was written as JSON (stacks, objects, files written/unchanged/removed, warnings)')
+    .option('--check', 'write nothing: compare <out>/ with the stacks byte for byte and exit 1 listing each stale file')
+    .action((stacks: string[], options: SynthOptions) => run(() => synthCommand(stacks, options)));
   program
     .command('list')
     .description('list each stack with its components and object counts')
     .argument('[stacks...]', 'stack files (.ts)')
-    .action((stacks: string[]) => run(() => listCommand(stacks)));
+    .option('--json', 'print the stacks, components, object counts and prerequisites as JSON')
+    .action((stacks: string[], options: ListOptions) => run(() => listCommand(stacks, options)));
+  program
+    .command('diff')
+    .description('what the stacks generate now against what is committed (or a synthesized folder): objects, alerts, who each alert reaches, dashboards, chaos schedules; Markdown for a PR comment')
+    .argument('[stacks...]', 'stack files (.ts)')
+    .option('--against <ref|dir>', 'a git ref, whose committed <out>/<stack>/ is the "before", or a synthesized folder', 'HEAD')
+    .option('-o, --out <dir>', 'the output folder synth writes, as committed in git (for a git ref)', 'dist')
+    .option('--json', 'print the diff as JSON (see DiffJson in src/cli/diff.ts)')
+    .option('--md <file>', 'write the Markdown to this file (not printed, unless --json)')
+    .option('--exit-code', 'exit with 1 when anything changed, like git diff --exit-code')
+    .action((stacks: string[], options: DiffOptions) => run(() => diffCommand(stacks, options)));
   program
     .command('test')
     .description("run the stacks' rule unit tests with promtool and print a pass/fail table")
     .argument('[stacks...]', 'stack files (.ts)')
     .option('--catalogue', 'also run the tests every catalogue alert ships with, against the stack\'s rules')
-    .action((stacks: string[], options: { catalogue?: boolean }) => run(() => testCommand(stacks, options)));
+    .option('--json', 'print every test case with pass/fail and promtool\'s output as JSON')
+    .action((stacks: string[], options: TestOptions) => run(() => testCommand(stacks, options)));
   program
     .command('drill')
     .description('prove on a real Prometheus and Alertmanager (127.0.0.1) that the stack\'s alerts fire and reach their receivers: a real node_exporter stopped, the chaos contracts, the stack\'s drill scenarios')
@@ -97,6 +121,25 @@ export function main(argv: string[]): void {
     .option('--alertmanager-bearer-token-file <file>')
     .option('--alertmanager-basic-auth-file <file>')
     .action(async (stack: string | undefined, options: ChaosReportOptions) => runAsync(() => chaosReportCommand(stack ? [stack] : [], options)));
+  program
+    .command('init')
+    .description('scaffold a GitOps repo in [dir]: package.json, tsconfig.json, cdk8s.yaml, stacks/<name>.ts, stacks/lib/, rules/, dashboards/, a CI workflow; refuses to overwrite files')
+    .argument('[dir]', 'the repo folder', '.')
+    .option('--name <stack>', 'the stack: stacks/<stack>.ts, written to dist/<stack>/', 'cluster')
+    .option('--force', 'overwrite files that exist with other content')
+    .action((dir: string, options: InitOptions) => run(() => initCommand(dir, options)));
+  program
+    .command('typecheck')
+    .description("type-check stack files (strict) against this package's types: file:line:col message per error, exit code 1 on errors (default: the files of ./tsconfig.json, else stacks/*.ts)")
+    .argument('[stacks...]', 'stack files (.ts)')
+    .action((stacks: string[]) => run(() => typecheckCommand(stacks)));
+  program
+    .command('explain')
+    .description('where an alert comes from, its expression, thresholds, overrides, tests, routes, receivers, inhibitions, chaos contracts and dashboards')
+    .argument('<alert>', 'the alert name, e.g. KubePodCrashLooping')
+    .argument('[stack]', 'the stack file (.ts) (default: stacks/*.ts, else the built-in default stack)')
+    .option('--json', 'print the explanation as JSON')
+    .action((alert: string, stack: string | undefined, options: ExplainOptions) => run(() => explainCommand(alert, stack, options)));
   program
     .command('tools')
     .description('build promtool, prometheus, amtool, alertmanager, node_exporter, the OpenTelemetry Collector and Jaeger at the versions the stack deploys (Go module proxy, cached), or list them')

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StackError } from '../core/problems';
 import { renderStack, type RenderedStack, type RenderOptions } from '../synth/pipeline';
-import { defaultStackFiles, loadStackFile } from '../load/stack-file';
+import { defaultStackFiles, inStack, loadStacks } from '../load/stack-file';
+import { stderrFacts, style } from './style';
 
 /** The default stack shipped with the package, used when the project has no stacks/ folder. */
 export function embeddedDefaultStack(): string {
@@ -19,7 +20,8 @@ export function stackFilesFor(args: readonly string[]): string[] {
 
 /** Loads and renders every stack; throws before anything is written if any of them is wrong. */
 export function renderStacks(files: readonly string[], options: RenderOptions = {}): RenderedStack[] {
-  const rendered = files.map((file) => renderStack(loadStackFile(file), options));
+  // A fleet file is one stack per cluster.
+  const rendered = files.flatMap(loadStacks).map((stack) => inStack(stack, () => renderStack(stack, options)));
   const bySource = new Map<string, string>();
   for (const stack of rendered) {
     const first = bySource.get(stack.name);
@@ -34,6 +36,6 @@ export function renderStacks(files: readonly string[], options: RenderOptions = 
 /** Warnings go to stderr, one line each, so they show in CI logs and terminals alike. */
 export function printWarnings(stacks: readonly RenderedStack[]): void {
   for (const stack of stacks) {
-    for (const w of stack.warnings) console.error(`warning: stack ${stack.name}: ${w.where}: ${w.message}${w.fix ? ` (${w.fix})` : ''}`);
+    for (const w of stack.warnings) console.error(`${style('warning', 'warning', stderrFacts())}: stack ${stack.name}: ${w.where}: ${w.message}${w.fix ? ` (${w.fix})` : ''}`);
   }
 }

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { StackError } from '../core/problems';
+import { relativeSource } from './project-path';
 
 let typeScriptHookInstalled = false;
 let packageAliasInstalled = false;
@@ -42,14 +43,16 @@ function transpile(filename: string, source: string): string {
   const result = ts.transpileModule(source, {
     fileName: filename,
     reportDiagnostics: true,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    // The inline source map makes stack traces name the TypeScript lines, not those of the transpiled code.
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
   });
   const syntaxError = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (syntaxError) {
     const where = syntaxError.file && syntaxError.start !== undefined ? syntaxError.file.getLineAndCharacterOfPosition(syntaxError.start) : undefined;
     const position = where ? `:${where.line + 1}:${where.character + 1}` : '';
+    // Named by its path in the project: the error may be in a module the stack file imports (stacks/lib/...).
     throw new StackError(path.basename(filename, '.ts'), [{
-      field: `${path.basename(filename)}${position}`,
+      field: `${relativeSource(filename)}${position}`,
       message: ts.flattenDiagnosticMessageText(syntaxError.messageText, '\n'),
     }]);
   }
@@ -65,12 +68,31 @@ function transpile(filename: string, source: string): string {
 }
 
 /** Bumped when the transpile options change, so that old cache entries are not used. */
-const TRANSPILER_VERSION = 'ts6-cjs-es2022-1';
+const TRANSPILER_VERSION = 'ts6-cjs-es2022-sourcemap-2';
+
+/** Every TypeScript file this hook loaded: the stack files and the modules they import (`./lib/common`). */
+const transpiledFiles = new Set<string>();
+
+/**
+ * Where in a transpiled file (stack file or a module it imports) an error thrown while loading was raised:
+ * `stacks/lib/common.ts:4:11`, the innermost such frame of its stack trace; undefined when none is.
+ */
+export function loadingErrorFrame(error: unknown): string | undefined {
+  const stack = error instanceof Error ? error.stack ?? '' : '';
+  for (const match of stack.matchAll(/(?:\(|at )([^()\s][^()]*\.ts):(\d+):(\d+)\)?$/gm)) {
+    if (transpiledFiles.has(match[1])) return `${relativeSource(match[1])}:${match[2]}:${match[3]}`;
+  }
+  return undefined;
+}
 
 function installTypeScriptHook(): void {
   if (typeScriptHookInstalled || require.extensions['.ts']) return;
   typeScriptHookInstalled = true;
+  process.setSourceMapsEnabled(true);
+  // Relative imports of a stack file (`import { base } from './lib/common'`) resolve to .ts files through this
+  // same hook: transpiled and cached the same way.
   require.extensions['.ts'] = (module, filename) => {
+    transpiledFiles.add(filename);
     const code = transpile(filename, fs.readFileSync(filename, 'utf8'));
     (module as unknown as { _compile(code: string, file: string): void })._compile(code, filename);
   };

@@ -54,12 +54,16 @@ export function finalObjects(stack: ObservabilityStack): ModelObject[] {
     .map((o) => ({ component: componentOf(o)?.componentName ?? 'stack', manifest: o.toJson() as Manifest }));
 }
 
-function rulesOf(objects: readonly ModelObject[], stack: ObservabilityStack): RuleSource[] {
-  // The unit tests of each alert as built, so that drills can still play an alert's own firing case.
+/** The unit tests of each alert as built, so that drills can still play an alert's own firing case. */
+function alertTestsOf(stack: ObservabilityStack): Map<string, AlertTests> {
   const tests = new Map<string, AlertTests>();
   for (const source of stack.rules.effective()) {
     for (const group of source.groups) for (const rule of group.rules) if (isAlert(rule) && rule.tests) tests.set(`${rule.alert}\0${rule.severity}`, rule.tests);
   }
+  return tests;
+}
+
+function rulesOf(objects: readonly ModelObject[], tests: ReadonlyMap<string, AlertTests>): RuleSource[] {
   return objects
     .filter((o) => o.manifest.kind === 'PrometheusRule')
     .map((o) => ({ component: o.component, objectName: o.manifest.metadata.name, groups: ruleGroupsFromSpec(o.manifest.spec, (alert, severity) => tests.get(`${alert}\0${severity}`)) }));
@@ -111,8 +115,7 @@ function decode(base64: string | undefined): string | undefined {
 }
 
 /** The dashboards the delivery objects hold: sidecar ConfigMaps (folder annotation) and GrafanaDashboards (gzip). */
-function dashboardsOf(objects: readonly ModelObject[], stack: ObservabilityStack, unreadable: Unreadable): Dashboard[] {
-  const origins = new Map(stack.dashboards().map((d) => [d.json.uid, d.origin]));
+function dashboardsOf(objects: readonly ModelObject[], origins: ReadonlyMap<string, string>, unreadable: Unreadable): Dashboard[] {
   const found: Dashboard[] = [];
   const add = (o: ModelObject, json: DashboardJson | undefined, folder: string) =>
     json && found.push({ json, folder, component: o.component, origin: origins.get(json.uid) ?? `${o.manifest.kind} ${o.manifest.metadata.name}` });
@@ -144,12 +147,35 @@ function collectorOf(objects: readonly ModelObject[], unreadable: Unreadable): W
   return config && { where: `ConfigMap ${o.manifest.metadata.name} › config.yaml`, config };
 }
 
+/** What the objects alone say (no values, no construct tree): e.g. the manifests of a synthesized dist/ folder. */
+export type WrittenModel = Pick<StackModel, 'objects' | 'rules' | 'prometheus' | 'alerting' | 'dashboards' | 'chaos' | 'unreadable'>;
+
+/**
+ * The model of a list of written manifests, read as `buildModel` reads a stack's final objects. Without the values,
+ * schedules carry no chaos contract and alerts no unit tests.
+ */
+export function writtenModel(objects: readonly ModelObject[]): WrittenModel {
+  const unreadable = new Unreadable();
+  const chaos = objects
+    .filter((o) => o.manifest.kind === 'Schedule' && o.manifest.apiVersion.startsWith('chaos-mesh.org/'))
+    .map((o) => scheduleFromObject(o.manifest as Parameters<typeof scheduleFromObject>[0]));
+  return {
+    objects,
+    rules: rulesOf(objects, new Map()),
+    prometheus: prometheusOf(objects),
+    alerting: alertingOf(objects, unreadable),
+    dashboards: dashboardsOf(objects, new Map(), unreadable),
+    chaos,
+    unreadable: unreadable.diagnostics,
+  };
+}
+
 /** The model of a built stack: call it once the customize hook has run. */
 export function buildModel(stack: ObservabilityStack, source: string): StackModel {
   const objects = finalObjects(stack);
   const unreadable = new Unreadable();
   const values = stack.values;
-  const rules = rulesOf(objects, stack);
+  const rules = rulesOf(objects, alertTestsOf(stack));
   const declared = new Map(values.chaos.schedules.map((s) => [s.name, s]));
   const chaos = objects
     .filter((o) => o.manifest.kind === 'Schedule' && o.manifest.apiVersion.startsWith('chaos-mesh.org/'))
@@ -164,7 +190,7 @@ export function buildModel(stack: ObservabilityStack, source: string): StackMode
     rules,
     prometheus: prometheusOf(objects),
     alerting: alertingOf(objects, unreadable),
-    dashboards: dashboardsOf(objects, stack, unreadable),
+    dashboards: dashboardsOf(objects, new Map(stack.dashboards().map((d) => [d.json.uid, d.origin])), unreadable),
     chaos,
     customResources,
     collector: collectorOf(objects, unreadable),

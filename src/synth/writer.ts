@@ -416,3 +416,36 @@ export function writeStack(outDir: string, stackName: string, files: readonly Ou
     return nothingChanged(`cannot read ${target}: ${reasonOf(error)}`, target, error);
   }
 }
+
+/** How a file of `<out>/<stack>/` differs from what a synth would write now. */
+export interface StaleFile {
+  /** Relative to the output folder's parent as the user names it: `<out>/<stack>/<component>/<file>`. */
+  readonly path: string;
+  readonly state: 'differs' | 'would be written' | 'would be removed';
+}
+
+/**
+ * What `writeStack(outDir, stackName, files)` would change, byte for byte, without writing anything: files whose
+ * content differs, files that are missing, and files an earlier synth generated that it would remove (only those
+ * carrying the generated marker, as `writeStack` decides). Sorted by path.
+ */
+export function staleFiles(outDir: string, stackName: string, files: readonly OutputFile[]): StaleFile[] {
+  const stackDir = path.join(outDir, stackName);
+  const prefix = `${stackName}/`;
+  const stat = lstatOrUndefined(stackDir);
+  const live = stat?.isDirectory() ? scan(stackDir) : { entries: new Map<string, Kind>(), dirModes: new Map(), emptyDirs: [] };
+  const shown = (rel: string) => path.join(stackDir, rel).split(path.sep).join('/');
+  const wanted = new Set<string>();
+  const stale: StaleFile[] = [];
+  for (const file of files) {
+    const rel = file.path.slice(prefix.length).split('/').join(path.sep);
+    wanted.add(rel);
+    const kind = live.entries.get(rel);
+    if (kind === undefined) stale.push({ path: shown(rel), state: 'would be written' });
+    else if (kind !== 'file' || !fs.readFileSync(path.join(stackDir, rel)).equals(Buffer.from(file.content, 'utf8'))) stale.push({ path: shown(rel), state: 'differs' });
+  }
+  for (const [rel, kind] of live.entries) {
+    if (kind === 'file' && !wanted.has(rel) && isGenerated(path.join(stackDir, rel))) stale.push({ path: shown(rel), state: 'would be removed' });
+  }
+  return stale.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -21,6 +21,7 @@ import type { PrometheusAdapterValues } from '../components/prometheus-adapter';
 import type { NetworkValues } from '../k8s/network';
 import type { ScrapeTlsValues } from '../k8s/rbac-proxy';
 import type { TrafficSource } from '../k8s/exposure';
+import type { GitopsValues } from './gitops';
 
 // Each component's values type lives with its construct; they are all re-exported here, so that this module (and
 // the package) names every type a stack file writes.
@@ -50,6 +51,7 @@ export type { ScrapeTlsValues } from '../k8s/rbac-proxy';
 export type { ExposureValues, HttpRouteValues, IngressValues, TrafficSource } from '../k8s/exposure';
 export type { ParentReference } from '../k8s/gateway-api';
 export type { JsonPatchOp } from '../core/json-patch';
+export type { ArgoCdValues, FluxValues, GitopsValues } from './gitops';
 export type * from '../scenarios/types';
 export type { AlertOverride } from '../rules/types';
 export type { SloAlertingValues, SloIndicator, SloLatencyIndicator, SloRatioIndicator, SloValues } from '../rules/slo-types';
@@ -239,4 +241,6 @@ export interface StackValues {
    * object with a generated one's identity is otherwise an error). Each must replace one the stack generates.
    */
   readonly replacementObjects?: KubernetesObject[];
+  /** Optional GitOps output: an Argo CD Application and/or a Flux Kustomization (and kustomization.yaml) per stack. */
+  readonly gitops?: GitopsValues;
 }

@@ -42,12 +42,14 @@ describe('the Secrets checklist', () => {
     expect(secrets.map((s) => `${s.namespace}/${s.name}:${s.keys.join(',')}`)).toEqual(['monitoring/smtp:password']);
   });
 
-  test('SUMMARY.md has it as a checklist, each Secret with who reads it and how', () => {
+  test('SUMMARY.md has it as a checklist table, each Secret with who reads it and how', () => {
     expect(summary(receivers)).toContain([
-      '- [ ] Secret `monitoring/oncall-token`, keys `token` (read by Alertmanager/main, Secret/alertmanager-main-config)',
-      '  - Alertmanager/main, container `alertmanager`: spec.secrets, at /etc/alertmanager/secrets/oncall-token/',
-      '  - Secret/alertmanager-main-config: stringData.alertmanager.yaml reads /etc/alertmanager/secrets/oncall-token/token (key `token`)',
+      '| namespace | name | keys | read by |',
+      '|---|---|---|---|',
     ].join('\n'));
+    expect(summary(receivers)).toContain('| `monitoring` | `oncall-token` | `token` | ' +
+      'Alertmanager/main, container `alertmanager`: spec.secrets, at /etc/alertmanager/secrets/oncall-token/<br>' +
+      'Secret/alertmanager-main-config: stringData.alertmanager.yaml reads /etc/alertmanager/secrets/oncall-token/token (key `token`) |');
   });
 });
 

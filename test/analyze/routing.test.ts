@@ -87,19 +87,31 @@ describe('routing analyzer', () => {
     expect(message).toContain("time interval 'weekends' is not defined");
   });
 
-  test('team routes under OnNamespace can never see cluster-level alerts, and the synth says so', () => {
+  test('team routes under OnNamespace never see cluster-level alerts: a note in the summary, a warning only where a team route names them', () => {
     const team = { namespace: 'shop', receivers: [{ name: 'shop', type: 'slack' as const, apiUrl: { name: 'slack', key: 'url' }, channel: '#shop' }], route: { receiver: 'shop' } };
-    const [warning] = warningsOf({ ...base, teams: [team] }, 'routing/team-namespace-scope');
-    expect(warning.message).toContain('the operator adds namespace="shop" to this team\'s routes');
-    expect(warning.message).toContain('KubeAPIDown');
-    expect(warningsOf({ ...base, teams: [team], teamMatcherStrategy: 'None' }, 'routing/team-namespace-scope')).toEqual([]);
+    const plain = render({ alertmanager: { ...base, teams: [team] } });
+    expect(plain.warnings.filter((w) => w.code === 'routing/team-namespace-scope')).toEqual([]);
+    expect(plain.reports.join('\n')).toMatch(/^- Team `shop` \(OnNamespace\): the operator adds `namespace="shop"` to its routes.*cluster-level alerts without a namespace label \(KubeAPIDown/m);
+    // A team route on alertnames of cluster-level alerts expects what it can never get.
+    const naming = { ...team, route: { receiver: 'shop', routes: [{ receiver: 'shop', matchers: ['alertname=~"KubeAPIDown|KubePodCrashLooping"'] }] } };
+    const [warning] = warningsOf({ ...base, teams: [naming] }, 'routing/team-namespace-scope');
+    expect(warning.where).toBe('alertmanager.teams › shop › route.routes[0]');
+    expect(warning.message).toBe('matches 1 cluster-level alert without a namespace label (KubeAPIDown), which can never reach it: with OnNamespace, the operator adds namespace="shop" to this team\'s routes');
+    expect(warningsOf({ ...base, teams: [naming], teamMatcherStrategy: 'None' }, 'routing/team-namespace-scope')).toEqual([]);
+    expect(render({ alertmanager: { ...base, teams: [naming], teamMatcherStrategy: 'None' } }).reports.join('\n')).not.toContain('- Team `shop`');
   });
 
-  test('the summary shows the routing tree and which alerts may reach each receiver', () => {
+  test('the summary shows the routing tree and, per receiver, a table of the alerts it receives', () => {
     const report = render({ alertmanager: base }).reports.join('\n');
     expect(report).toContain('incident\n  - null {alertname=~"Watchdog|InfoInhibitor"}\n  - pager {severity="critical"} (continue)');
-    expect(report).toMatch(/^\| pager \| .*KubeAPIDown.*\|$/m);
-    expect(report).not.toMatch(/^\| pager \| .*NodeCPUHighUsage.*\|$/m);
+    const pager = report.slice(report.indexOf('### `pager`'), report.indexOf('\n\n', report.indexOf('| alert |', report.indexOf('### `pager`'))));
+    expect(pager).toContain('| KubeAPIDown | critical | `severity="critical"` | `alertname`, `namespace` | 30s / 5m / 4h |');
+    expect(pager).not.toContain('NodeCPUHighUsage');
+    // The default receiver: what no route took, with Alertmanager's default timing.
+    expect(report).toContain('| NodeCPUHighUsage | info | no route matched (default receiver) | `alertname`, `namespace` | 30s / 5m / 4h |');
+    // A critical alert matches the pager route (continue) and no other: Alertmanager then skips the root's receiver.
+    const incident = report.slice(report.indexOf('### `incident`'), report.indexOf('### `null`'));
+    expect(incident).not.toContain('| KubeAPIDown |');
   });
 });
 

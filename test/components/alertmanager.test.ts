@@ -76,9 +76,10 @@ describe('alertmanager component', () => {
 
   testWithTool('amtool', 'amtool check-config accepts the generated config of every stack in stacks/', () => {
     const path = require('path');
-    const { defaultStackFiles, loadStackFile } = require('../../src/load/stack-file');
+    const { defaultStackFiles, loadStacks } = require('../../src/load/stack-file');
     const { renderStack } = require('../../src/synth/pipeline');
-    const stacks = [render(), ...defaultStackFiles(path.resolve(__dirname, '../../stacks')).map((f: string) => renderStack(loadStackFile(f)))];
+    // A fleet file (stacks/fleet.ts) is a stack per cluster.
+    const stacks = [render(), ...defaultStackFiles(path.resolve(__dirname, '../../stacks')).flatMap((f: string) => loadStacks(f)).map((l: never) => renderStack(l))];
     // An agent-mode stack has no Alertmanager; every other stack does.
     for (const s of stacks.filter((s) => s.model.values.alertmanager.enabled)) {
       const yaml = (at(find(s, 'Secret', 'alertmanager-main-config'), 'stringData') as Record<string, string>)['alertmanager.yaml'];

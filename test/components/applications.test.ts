@@ -175,7 +175,7 @@ describe('applications component', () => {
         ['monitoring/payments-token', ['token']],
       ]);
       const report = prerequisitesReport(rendered.objects, undefined);
-      expect(report).toContain('- [ ] Secret `monitoring/payments-scrape`, keys `password`, `user` (read by ServiceMonitor/payments)');
+      expect(report).toMatch(/^\| `monitoring` \| `payments-scrape` \| `password`, `user` \| ServiceMonitor\/payments: /m);
       expect(report).toContain('ServiceMonitor/payments: spec.endpoints[1].authorization.credentials (key `token`)');
       // The CA comes from a ConfigMap: not a Secret to make.
       expect(report).not.toContain('payments-ca');

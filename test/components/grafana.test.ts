@@ -355,6 +355,6 @@ describe('grafana options: datasources, persistence, plugins, settings, SSO', ()
       namespace: 'monitoring', keys: ['client-secret'], consumers: [{ object: 'Deployment/grafana', container: 'grafana', via: 'env GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET', key: 'client-secret' }],
     });
     const summary = stackFiles(stack).find((f) => f.path.endsWith('SUMMARY.md'))!.content;
-    expect(summary).toContain('- [ ] Secret `monitoring/grafana-oauth`, keys `client-secret`');
+    expect(summary).toContain('| `monitoring` | `grafana-oauth` | `client-secret` | Deployment/grafana, container `grafana`: env GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET (key `client-secret`) |');
   });
 });

@@ -30,7 +30,7 @@ describe('scrapes of the exporters', () => {
     }
     const summary = stack.reports.join('\n');
     expect(summary).toContain('ClusterIssuer `internal-ca`');
-    expect(summary).not.toContain('- [ ] Secret `monitoring/kube-state-metrics-tls`');
+    expect(summary).not.toContain('| `monitoring` | `kube-state-metrics-tls` |');
     expect(summary).toContain('verified with CA from Secret `monitoring-node/node-exporter-tls` key `ca.crt`, serverName `node-exporter.monitoring-node.svc`');
   });
 });

@@ -171,7 +171,7 @@ describe('control-plane tracing', () => {
     const kubeconfig = parse(tls.model.files.find((f) => f.path === AUDIT_WEBHOOK_KUBECONFIG_FILE)!.content) as Record<string, unknown>;
     expect(at(kubeconfig, 'clusters.0.cluster')).toEqual({ server: 'https://10.96.0.50:8080/audit/lab', 'certificate-authority': '/etc/kubernetes/audit/kelemetry-ca.crt' });
     // The Secret is a prerequisite, in SUMMARY.md's checklist.
-    expect(tls.reports.join('\n')).toContain('Secret `monitoring/kelemetry-webhook-tls`');
+    expect(tls.reports.join('\n')).toContain('| `monitoring` | `kelemetry-webhook-tls` | any keys (mounted whole) |');
     expect(renderError(withTracing({ webhook: { url: 'http://audit.example.com:8080', tls: { secretName: 'x' } } }))).toContain('controlPlaneTracing.webhook.url: is plain http, but the webhook serves TLS');
   });
 
