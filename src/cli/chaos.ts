@@ -12,7 +12,8 @@ export interface ChaosReportOptions {
   readonly alertmanager?: string;
   readonly from?: string;
   readonly to?: string;
-  readonly json?: string;
+  /** A file to write the report's JSON to; `true` (a bare `--json`) or `-`: print it on stdout, and nothing else. */
+  readonly json?: string | boolean;
   readonly md?: string;
   readonly prometheusBearerTokenFile?: string;
   readonly prometheusBasicAuthFile?: string;
@@ -50,8 +51,14 @@ function writeWhole(file: string, content: string): void {
   fs.renameSync(temporary, file);
 }
 
-export function writeReport(report: ChaosReport, options: { json?: string; md?: string }): void {
-  if (options.json) writeWhole(options.json, `${JSON.stringify(report, null, 2)}\n`);
+/** Whether `--json` asks for the JSON on stdout: bare, or `--json -`. */
+export function jsonToStdout(json: string | boolean | undefined): boolean {
+  return json === true || json === '-';
+}
+
+/** Writes the report's files: `json` and `md` name files (a `json` of `true` or `-` is for stdout, not written here). */
+export function writeReport(report: ChaosReport, options: { json?: string | boolean; md?: string }): void {
+  if (typeof options.json === 'string' && !jsonToStdout(options.json)) writeWhole(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.md) writeWhole(options.md, chaosReportMarkdown(report));
 }
 
@@ -74,7 +81,8 @@ export async function chaosReportCommand(stacks: string[], options: ChaosReportO
   const sampleSeconds = Math.max(...intervals.map(durationSeconds));
   const report = await chaosReport({ stack: stack.name, schedules: stack.model.chaos, prometheus, alertmanager, from, to, sampleSeconds });
   writeReport(report, options);
-  if (!options.json && !options.md) process.stdout.write(chaosReportMarkdown(report));
+  if (jsonToStdout(options.json)) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (!options.json && !options.md) process.stdout.write(chaosReportMarkdown(report));
   else console.log(`chaos report of ${stack.name}: ${report.experiments.length} experiments, ${report.experiments.reduce((n, e) => n + e.runs.length, 0)} runs, ${report.alerts.length} alerts fired: ${report.passed ? 'passed' : 'FAILED'}`);
   if (!report.passed) process.exitCode = 1;
 }

@@ -10,6 +10,22 @@ export interface InitOptions {
   readonly name: string;
   /** Overwrite files that exist with other content. */
   readonly force?: boolean;
+  /** Print InitJson instead of a line per file; on a refusal, InitJson with the conflicts (and the error on stderr). */
+  readonly json?: boolean;
+}
+
+/** `o11y init --json`. A stable shape: fields are only ever added. */
+export interface InitJson {
+  readonly dir: string;
+  readonly stack: string;
+  /** Whether the scaffold was written; false when init refused (exit code 1) because of conflicts. */
+  readonly written: boolean;
+  /** Every file of the scaffold and what init did to it (none when it refused). */
+  readonly files: Array<{ readonly path: string; readonly state: 'wrote' | 'updated' | 'overwrote' | 'unchanged' }>;
+  /** The files that exist with other content: init refuses them without --force. */
+  readonly conflicts: Array<{ readonly path: string; readonly reason: string }>;
+  /** The command to run next. */
+  readonly next: string;
 }
 
 /** Stack names become file and folder names (`stacks/<name>.ts`, `dist/<name>/`) and Kubernetes label values. */
@@ -101,22 +117,28 @@ export function initCommand(dir: string, options: InitOptions): void {
   }
   const planned = plan(dir, options);
   const shown = (rel: string) => path.join(dir, rel).split(path.sep).join('/');
-  if (!options.force) {
-    const problems: StackProblem[] = [...planned]
-      .filter(([, p]) => p.conflict !== undefined)
-      .map(([rel, p]) => ({ field: shown(rel), message: p.conflict!, fix: 'move it away, or run o11y init --force to overwrite it' }));
-    if (problems.length) throw new StackError('init', problems);
-  }
-  for (const [rel, { content, existing }] of planned) {
-    if (existing === content) {
-      console.log(`unchanged ${shown(rel)}`);
-      continue;
-    }
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-    console.log(`${existing === undefined ? 'wrote' : rel === 'package.json' ? 'updated' : 'overwrote'} ${shown(rel)}`);
-  }
   const cd = path.resolve(dir) === process.cwd() ? '' : `cd ${dir} && `;
-  console.log(`\nnext: ${cd}npm install && npx o11y typecheck && npx o11y synth   (then commit, dist/ included)`);
+  const next = `${cd}npm install && npx o11y typecheck && npx o11y synth`;
+  const json = (written: boolean, files: InitJson['files'], conflicts: InitJson['conflicts']): void =>
+    console.log(JSON.stringify({ dir: dir.split(path.sep).join('/'), stack: options.name, written, files, conflicts, next } satisfies InitJson, null, 2));
+  const conflicts = [...planned].filter(([, p]) => p.conflict !== undefined).map(([rel, p]) => ({ path: shown(rel), reason: p.conflict! }));
+  if (!options.force && conflicts.length) {
+    // With --json the conflicts are also on stdout; the error (on stderr) and exit code 1 are the same as without.
+    if (options.json) json(false, [], conflicts);
+    const problems: StackProblem[] = conflicts.map((c) => ({ field: c.path, message: c.reason, fix: 'move it away, or run o11y init --force to overwrite it' }));
+    throw new StackError('init', problems);
+  }
+  const files: Array<InitJson['files'][number]> = [];
+  for (const [rel, { content, existing }] of planned) {
+    const state = existing === content ? 'unchanged' : existing === undefined ? 'wrote' : rel === 'package.json' ? 'updated' : 'overwrote';
+    if (state !== 'unchanged') {
+      const file = path.join(dir, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
+    files.push({ path: shown(rel), state });
+    if (!options.json) console.log(`${state} ${shown(rel)}`);
+  }
+  if (options.json) return json(true, files, options.force ? conflicts : []);
+  console.log(`\nnext: ${next}   (then commit, dist/ included)`);
 }

@@ -6,7 +6,7 @@ import { listCommand, type ListOptions } from './list';
 import { diffCommand, type DiffOptions } from './diff';
 import { synthCommand, type SynthOptions } from './synth';
 import { explainCommand, type ExplainOptions } from './explain';
-import { packageVersion } from './version';
+import { packageVersion, versionCommand } from './version';
 import { testCommand, type TestOptions } from './test';
 import { drillCommand, type DrillOptions } from './drill';
 import { toolsCommand } from './tools';
@@ -53,6 +53,10 @@ async function runAsync(action: () => Promise<void>): Promise<void> {
   }
 }
 
+/**
+ * Every command takes --json: one JSON document on stdout and nothing else (no colors, no progress; warnings in it
+ * or on stderr). Errors print the same message on stderr, with the same exit code, as without --json.
+ */
 export function main(argv: string[]): void {
   const program = new Command('o11y')
     .description('Synthesize Kubernetes observability stacks from typed stack files')
@@ -60,8 +64,9 @@ export function main(argv: string[]): void {
     .version(packageVersion(), '-V, --version', 'print the version of cdk8s-o11y');
   program
     .command('version')
-    .description('print the version of cdk8s-o11y')
-    .action(() => console.log(packageVersion()));
+    .description('print the version of cdk8s-o11y (--version and -V: the same, always plain text)')
+    .option('--json', 'print { name, version } as JSON')
+    .action((options: { json?: boolean }) => run(() => versionCommand(options)));
   program
     .command('synth')
     .description('write the manifests of each stack to <out>/<stack>/ (default: stacks/*.ts, else the built-in default stack)')
@@ -114,7 +119,7 @@ export function main(argv: string[]): void {
     .option('--alertmanager <url>', 'its Alertmanager, to check the receivers the contracts name (credentials likewise, ALERTMANAGER)')
     .option('--from <time>', 'start: RFC 3339, unix seconds, or now-<n>[smhd]', 'now-1h')
     .option('--to <time>', 'end', 'now')
-    .option('--json <file>', 'write the report as JSON (src/report/chaos-report.schema.json)')
+    .option('--json [file]', 'write the report as JSON (src/report/chaos-report.schema.json) to <file>; bare (last on the line) or `--json -`: print it on stdout, and nothing else')
     .option('--md <file>', 'write the report as Markdown (without --json and --md: printed)')
     .option('--prometheus-bearer-token-file <file>')
     .option('--prometheus-basic-auth-file <file>', 'a file holding user:password')
@@ -127,12 +132,14 @@ export function main(argv: string[]): void {
     .argument('[dir]', 'the repo folder', '.')
     .option('--name <stack>', 'the stack: stacks/<stack>.ts, written to dist/<stack>/', 'cluster')
     .option('--force', 'overwrite files that exist with other content')
+    .option('--json', 'print each file with what was done to it (wrote, updated, overwrote, unchanged) as JSON; on a refusal, the conflicts (exit code 1)')
     .action((dir: string, options: InitOptions) => run(() => initCommand(dir, options)));
   program
     .command('typecheck')
     .description("type-check stack files (strict) against this package's types: file:line:col message per error, exit code 1 on errors (default: the files of ./tsconfig.json, else stacks/*.ts)")
     .argument('[stacks...]', 'stack files (.ts)')
-    .action((stacks: string[]) => run(() => typecheckCommand(stacks)));
+    .option('--json', 'print the errors as JSON: { files, errors (a count), diagnostics: [{ file, line, column, code, message }] }')
+    .action((stacks: string[], options: { json?: boolean }) => run(() => typecheckCommand(stacks, options)));
   program
     .command('explain')
     .description('where an alert comes from, its expression, thresholds, overrides, tests, routes, receivers, inhibitions, chaos contracts and dashboards')
@@ -145,7 +152,8 @@ export function main(argv: string[]): void {
     .description('build promtool, prometheus, amtool, alertmanager, node_exporter, the OpenTelemetry Collector and Jaeger at the versions the stack deploys (Go module proxy, cached), or list them')
     .argument('[action]', 'install | list', 'list')
     .argument('[tools...]', 'install only these (default: all)')
-    .action((action: string, tools: string[]) => run(() => toolsCommand(action, tools)));
+    .option('--json', 'print each tool (name, version, module, path or null, installed/missing or built/cached, build seconds) as JSON; build progress goes to stderr')
+    .action((action: string, tools: string[], options: { json?: boolean }) => run(() => toolsCommand(action, tools, options)));
   program.parseAsync(argv);
 }
 

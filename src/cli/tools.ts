@@ -101,8 +101,31 @@ function build(spec: ToolSpec): number {
   }
 }
 
+/** One tool in `o11y tools --json`. */
+export interface ToolJson {
+  readonly name: string;
+  readonly version: string;
+  /** The Go module (and version) it is built from. */
+  readonly module: string;
+  /** The binary, or null when it is missing. */
+  readonly path: string | null;
+  /** list: installed or missing; install: built now, or cached (built already). */
+  readonly state: 'installed' | 'missing' | 'built' | 'cached';
+  /** How long the build took (install, built only). */
+  readonly seconds?: number;
+}
+
+/** `o11y tools list --json` and `o11y tools install --json`. A stable shape: fields are only ever added. */
+export interface ToolsJson {
+  /** The tools cache ($O11Y_TOOLS_DIR, else ~/.cache/cdk8s-o11y/tools). */
+  readonly dir: string;
+  readonly tools: ToolJson[];
+}
+
+const moduleOf = (spec: ToolSpec) => `${spec.module}@${spec.moduleVersion}`;
+
 /** Builds every tool (or those named) not in the cache yet; says what it built and what was there. */
-export function installTools(names: readonly string[] = [], log: (line: string) => void = console.log): void {
+export function installTools(names: readonly string[] = [], log: (line: string) => void = console.log): ToolJson[] {
   const unknown = names.filter((n) => !(n in TOOLS));
   if (unknown.length) throw new StackError('o11y tools', unknown.map((n) => ({ field: n, message: 'is not a tool', fix: `name one of ${Object.keys(TOOLS).join(', ')}` })));
   if (spawnSync('go', ['version']).status !== 0) {
@@ -112,26 +135,47 @@ export function installTools(names: readonly string[] = [], log: (line: string) 
   // Stale staging folders of an interrupted install of these tools (another install may be building others).
   const staging = (entry: string) => specs.some((spec) => entry.startsWith(`.${spec.name}-`));
   if (fs.existsSync(toolsDir())) for (const entry of fs.readdirSync(toolsDir())) if (staging(entry)) fs.rmSync(path.join(toolsDir(), entry), { recursive: true, force: true });
+  const results: ToolJson[] = [];
   for (const spec of specs) {
+    const tool = { name: spec.name, version: spec.version, module: moduleOf(spec), path: toolFile(spec.name) };
     if (hasTool(spec.name)) {
       log(`${spec.name} ${spec.version}: built already (${toolFile(spec.name)})`);
+      results.push({ ...tool, state: 'cached' });
       continue;
     }
     log(`${spec.name} ${spec.version}: building from ${spec.module}@${spec.moduleVersion} ...`);
     const seconds = build(spec);
     log(`${spec.name} ${spec.version}: built in ${seconds.toFixed(0)} s (${toolFile(spec.name)})`);
+    results.push({ ...tool, state: 'built', seconds: Math.round(seconds * 10) / 10 });
   }
+  return results;
 }
 
-export function listTools(): void {
+export function listTools(options: { readonly json?: boolean } = {}): void {
+  if (options.json) {
+    const tools: ToolJson[] = Object.values(TOOLS).map((spec) => ({
+      name: spec.name, version: spec.version, module: moduleOf(spec),
+      ...(hasTool(spec.name) ? { path: toolFile(spec.name), state: 'installed' as const } : { path: null, state: 'missing' as const }),
+    }));
+    console.log(JSON.stringify({ dir: toolsDir(), tools } satisfies ToolsJson, null, 2));
+    return;
+  }
   for (const spec of Object.values(TOOLS)) {
     console.log(`${spec.name.padEnd(15)} ${spec.version.padEnd(8)} ${hasTool(spec.name) ? toolFile(spec.name) : `not built (o11y tools install)`}`);
   }
 }
 
-export function toolsCommand(action: string | undefined, names: readonly string[] = []): void {
-  if (action === undefined || action === 'list') return listTools();
-  if (action === 'install') return installTools(names);
+/** `o11y tools [list|install] [tools...]`; with --json, ToolsJson on stdout and the build progress on stderr. */
+export function toolsCommand(action: string | undefined, names: readonly string[] = [], options: { readonly json?: boolean } = {}): void {
+  if (action === undefined || action === 'list') return listTools(options);
+  if (action === 'install') {
+    if (!options.json) {
+      installTools(names);
+      return;
+    }
+    const tools = installTools(names, (line) => console.error(line));
+    console.log(JSON.stringify({ dir: toolsDir(), tools } satisfies ToolsJson, null, 2));
+    return;
+  }
   throw new StackError('o11y tools', [{ field: action, message: 'is not a tools command', fix: 'use `o11y tools install` or `o11y tools list`' }]);
 }
-

@@ -26,6 +26,26 @@ export interface TypecheckResult {
   readonly files: readonly string[];
   /** One line per diagnostic: `file:line:col message` (file relative to the working folder). */
   readonly errors: readonly string[];
+  /** The same errors, in the same order, field by field. */
+  readonly diagnostics: readonly DiagnosticJson[];
+}
+
+/** One type error: file relative to the working folder; line and column from 1 (absent for tsconfig.json's own errors). */
+export interface DiagnosticJson {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** tsc's code, e.g. `TS2322`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** `o11y typecheck --json`. A stable shape: fields are only ever added. */
+export interface TypecheckJson {
+  readonly files: readonly string[];
+  /** How many errors; exit code 1 when not 0. */
+  readonly errors: number;
+  readonly diagnostics: readonly DiagnosticJson[];
 }
 
 /** This package's own type declarations: `build/src/index.d.ts` beside this module's folder. */
@@ -33,12 +53,17 @@ function ownTypes(): string {
   return path.join(__dirname, '..', 'index.d.ts');
 }
 
-function formatDiagnostic(ts: typeof TS, diagnostic: TS.Diagnostic): string {
+function diagnosticJson(ts: typeof TS, diagnostic: TS.Diagnostic): DiagnosticJson {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n  ');
-  if (!diagnostic.file || diagnostic.start === undefined) return `tsconfig.json: ${message}`;
+  const code = `TS${diagnostic.code}`;
+  if (!diagnostic.file || diagnostic.start === undefined) return { file: 'tsconfig.json', code, message };
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
   const file = path.relative(process.cwd(), diagnostic.file.fileName).split(path.sep).join('/');
-  return `${file}:${line + 1}:${character + 1} ${message}`;
+  return { file, line: line + 1, column: character + 1, code, message };
+}
+
+function formatDiagnostic(d: DiagnosticJson): string {
+  return d.line === undefined ? `${d.file}: ${d.message}` : `${d.file}:${d.line}:${d.column} ${d.message}`;
 }
 
 /**
@@ -75,13 +100,18 @@ export function typecheckStacks(args: readonly string[]): TypecheckResult {
   const { options, files } = programInput(ts, args);
   const program = ts.createProgram(files, options);
   const diagnostics = ts.sortAndDeduplicateDiagnostics([...ts.getPreEmitDiagnostics(program)]);
-  const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => formatDiagnostic(ts, d));
-  return { files: files.map((f) => path.relative(process.cwd(), f).split(path.sep).join('/')), errors };
+  const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => diagnosticJson(ts, d));
+  return { files: files.map((f) => path.relative(process.cwd(), f).split(path.sep).join('/')), errors: errors.map(formatDiagnostic), diagnostics: errors };
 }
 
-/** Prints the errors like tsc does (`file:line:col message`) and exits 1 when there is any. */
-export function typecheckCommand(args: readonly string[]): void {
+/** Prints the errors like tsc does (`file:line:col message`), or TypecheckJson, and exits 1 when there is any. */
+export function typecheckCommand(args: readonly string[], options: { readonly json?: boolean } = {}): void {
   const result = typecheckStacks(args);
+  if (options.json) {
+    console.log(JSON.stringify({ files: result.files, errors: result.diagnostics.length, diagnostics: result.diagnostics } satisfies TypecheckJson, null, 2));
+    if (result.diagnostics.length) process.exitCode = 1;
+    return;
+  }
   for (const line of result.errors) console.log(line);
   const checked = `${result.files.length} ${result.files.length === 1 ? 'file' : 'files'}`;
   if (result.errors.length) {

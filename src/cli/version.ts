@@ -15,3 +15,15 @@ export function packageVersion(from: string = __dirname): string {
     if (path.dirname(dir) === dir) throw new Error(`no package.json of cdk8s-o11y above ${from}`);
   }
 }
+
+/** `o11y version --json`. A stable shape: fields are only ever added. */
+export interface VersionJson {
+  readonly name: 'cdk8s-o11y';
+  readonly version: string;
+}
+
+/** `o11y version`: the version alone, or VersionJson (`--version` and `-V` stay plain text). */
+export function versionCommand(options: { readonly json?: boolean } = {}): void {
+  if (options.json) console.log(JSON.stringify({ name: 'cdk8s-o11y', version: packageVersion() } satisfies VersionJson, null, 2));
+  else console.log(packageVersion());
+}

@@ -162,6 +162,18 @@ describe('chaos report from a real Prometheus', () => {
     expect(JSON.parse(fs.readFileSync(json, 'utf8')).schemaVersion).toBe('o11y.chaos-report/v1');
     expect(fs.readFileSync(md, 'utf8')).toContain('# Chaos report: stack `chaos`');
   });
+
+  testWithTool(['prometheus', 'promtool'], 'the CLI prints the JSON, and nothing else, on stdout with a bare --json or --json -', () => {
+    for (const json of [['--json'], ['--json', '-']]) {
+      const run = spawnSync('node', [path.resolve(__dirname, '../../build/src/cli/main.js'), 'chaos', 'report', 'stacks/chaos.ts', '--prometheus', url,
+        '--from', '2026-06-01T10:00:00Z', '--to', '2026-06-01T11:00:00Z', ...json], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({ schemaVersion: 'o11y.chaos-report/v1', stack: 'chaos', passed: false });
+      expect(report.experiments).toHaveLength(3);
+      expect(fs.existsSync(path.resolve(__dirname, '../..', '-'))).toBe(false);
+    }
+  });
 });
 
 describe('chaos report input', () => {
