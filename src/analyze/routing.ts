@@ -131,7 +131,12 @@ export function analyzeRouting(input: RoutingInput, profiles: readonly AlertProf
     const receivers = new Set<string>();
     const visited = new Set<Route>();
     possibleReceivers(effective.route, profile, receivers, visited);
-    for (const route of visited) routesReached.set(route, [...(routesReached.get(route) ?? []), profile]);
+    for (const route of visited) {
+      // Appended in place: copying the list once per alert made this quadratic in the number of alerts.
+      const reaching = routesReached.get(route);
+      if (reaching) reaching.push(profile);
+      else routesReached.set(route, [profile]);
+    }
     const onlyNull = [...receivers].every((r) => nullReceivers.has(r));
     if (onlyNull && !input.intentionallyUnrouted.includes(profile.alert) && input.receivers.some((r) => r.type !== 'null')) {
       report('warning', 'routing/only-null', `alert ${profile.alert} (${profile.known.get('severity')})`, 'reaches only the null receiver: nobody is notified', 'route it to a receiver, or list it in alertmanager.intentionallyUnrouted');

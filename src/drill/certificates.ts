@@ -53,9 +53,10 @@ interface Subject {
 
 function certificate(subject: Subject, key: crypto.KeyObject, issuer: { name: Buffer; key: crypto.KeyObject }, ca: boolean): { pem: string; name: Buffer } {
   const now = Date.now();
-  // A positive serial number: the first bit clear.
+  // A positive serial number in minimal DER: the first bit clear (else negative) and the second set (a leading
+  // zero byte would be non-minimal, which Go's x509 rejects as "malformed serial number").
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f;
+  serial[0] = (serial[0] & 0x7f) | 0x40;
   const names = [...(subject.dnsNames ?? []).map((d) => der(0x82, Buffer.from(d))), ...(subject.ips ?? []).map((ip) => der(0x87, ipBytes(ip)))];
   const extensions = [
     extension('2.5.29.19', true, sequence(...(ca ? [der(0x01, Buffer.from([0xff]))] : []))),
