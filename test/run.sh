@@ -21,8 +21,11 @@ extras=$!
 
 npm run --silent typecheck
 status=0
-npx jest --ci --testPathIgnorePatterns '/test/otel/' '/test/tracing/' || status=$?
+# One worker more than the cores: most of the long tests (drills, CLI runs, real servers) wait rather than compute,
+# and jest's default (cores - 1) ran them one after the other on 2 cores.
+workers=$(( $(nproc) + 1 ))
+npx jest --ci --maxWorkers="$workers" --testPathIgnorePatterns '/test/otel/' '/test/tracing/' || status=$?
 wait "$extras" || echo "test/run.sh: the Collector or Jaeger could not be built" >&2
 cat "$extras_log"
-npx jest --ci test/otel test/tracing || status=$?
+npx jest --ci --maxWorkers="$workers" test/otel test/tracing || status=$?
 exit "$status"
