@@ -1,20 +1,7 @@
 // `o11y drill` end to end on the example stacks beside the default one (their own file, so that jest runs these long
 // drills beside the others): the full and chaos examples pass, and a rule that never fires fails the drill.
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { drillTest } from '../tools';
-import { tempFolder } from '../helpers';
-
-const REPO = path.resolve(__dirname, '..', '..');
-const MAIN = path.join(REPO, 'build/src/cli/main.js');
-const o11y = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env });
-
-function stackVariant(name: string, edit: (source: string) => string): string {
-  const file = path.join(tempFolder('o11y-drill-stack-'), `${name}.ts`);
-  fs.writeFileSync(file, edit(fs.readFileSync(path.join(REPO, 'stacks/chaos.ts'), 'utf8')));
-  return file;
-}
+import { o11y, stackVariant } from './drill-cli';
 
 describe('o11y drill on the examples', () => {
   drillTest('the full example: an SLO\'s fast burn pages and a failing probe alerts, delivered to oncall', () => {

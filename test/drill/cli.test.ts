@@ -2,21 +2,11 @@
 // rule fails with a readable report, Ctrl-C stops everything, and missing binaries say how to install them.
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import { DEFAULT_IMAGES } from '../../src/core/images';
 import { TOOLS } from '../../src/core/tools';
 import { drillTest } from '../tools';
+import { MAIN, REPO, o11y, stackVariant } from './drill-cli';
 import { tempFolder } from '../helpers';
-
-const REPO = path.resolve(__dirname, '..', '..');
-const MAIN = path.join(REPO, 'build/src/cli/main.js');
-const o11y = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [MAIN, ...args], { cwd: REPO, encoding: 'utf8', env });
-
-function stackVariant(name: string, edit: (source: string) => string): string {
-  const file = path.join(tempFolder('o11y-drill-stack-'), `${name}.ts`);
-  fs.writeFileSync(file, edit(fs.readFileSync(path.join(REPO, 'stacks/chaos.ts'), 'utf8')));
-  return file;
-}
 
 describe('o11y drill', () => {
   drillTest('the default stack: node_exporter stopped, Watchdog, an inhibited info alert, a grouped rollout and a node down all pass', () => {
