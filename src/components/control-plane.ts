@@ -132,6 +132,7 @@ export class ControlPlane extends Component {
       kubelet: v.kubelet.enabled,
       kubeScheduler: v.kubeScheduler.enabled,
       kubeControllerManager: v.kubeControllerManager.enabled,
+      kubeProxy: v.kubeProxy.enabled,
       nodes: props.kubeStateMetrics !== undefined,
     }));
     this.addDashboards('Kubernetes', [

@@ -93,9 +93,15 @@ describe('control-plane component', () => {
       expect(CONTROL_PLANE_DEFAULTS.kubeProxy).toEqual({ enabled: false });
       const cp = new ControlPlane(Testing.chart(), 'control-plane', controlPlaneProps());
       expect(cp.metrics).not.toContain('kubeproxy_sync_proxy_rules_duration_seconds_bucket');
+      expect(cp.ruleSources.flatMap((s) => s.groups.map((g) => g.name))).not.toContain('kubernetes-system-kube-proxy');
     });
 
     const stack = render({ controlPlane: { kubeProxy: { enabled: true } } });
+
+    test('enabled, KubeProxyDown pages when no kube-proxy is scraped at all, labelled with its job', () => {
+      const alerts = stack.model.rules.flatMap((s) => s.groups.flatMap((g) => g.rules)).filter((r) => 'alert' in r && r.alert === 'KubeProxyDown');
+      expect(alerts).toEqual([expect.objectContaining({ expr: 'absent(up{job="kube-proxy"} == 1)', severity: 'critical', labels: expect.objectContaining({ job: 'kube-proxy' }) })]);
+    });
 
     test('enabled, a PodMonitor scrapes every kube-proxy pod at its node\'s address on port 10249, as job kube-proxy named by node', () => {
       const monitor = find(stack, 'PodMonitor', 'kube-proxy');

@@ -10,7 +10,7 @@ import { toYaml } from '../../src/core/yaml';
 
 // Every alert the catalogue has: the default stack with the control-plane monitors, the Collector and the blackbox
 // exporter, off by default.
-const stack = buildStack({ definition: defineStack({ controlPlane: { kubeScheduler: { enabled: true }, kubeControllerManager: { enabled: true } }, otelCollector: { enabled: true }, blackboxExporter: { enabled: true } }), name: 'default', source: 'stacks/default.ts' });
+const stack = buildStack({ definition: defineStack({ controlPlane: { kubeScheduler: { enabled: true }, kubeControllerManager: { enabled: true }, kubeProxy: { enabled: true } }, otelCollector: { enabled: true }, blackboxExporter: { enabled: true } }), name: 'default', source: 'stacks/default.ts' });
 stack.finalize();
 const sources: RuleSource[] = stack.rules.effective();
 const alerts = sources.flatMap((s) => s.groups.flatMap((g) => g.rules.filter(isAlert)));

@@ -248,6 +248,8 @@ export interface KubernetesSystemScrapes {
   readonly kubelet: boolean;
   readonly kubeScheduler: boolean;
   readonly kubeControllerManager: boolean;
+  /** kube-proxy is scraped (its PodMonitor, job `kube-proxy`). */
+  readonly kubeProxy: boolean;
   /** kube-state-metrics runs: the node alerts read its `kube_node_*` series. */
   readonly nodes: boolean;
 }
@@ -334,6 +336,8 @@ export function kubernetesSystemRules(t: KubernetesSystemThresholds, scrapes: Ku
       instanceUnreachable(t, 'KubeControllerManagerInstanceUnreachable', 'kube-controller-manager', 'job="kube-controller-manager"', { job: 'kube-controller-manager', instance: '10.0.0.1:10257' }, '10.0.0.2:10257'),
     ]);
   }
+  // kube-proxy runs on every node: one node's proxy down is a node problem (TargetDown), all of them down is this.
+  if (scrapes.kubeProxy) add('kubernetes-system-kube-proxy', [componentDown(t, 'KubeProxyDown', 'kube-proxy', 'job="kube-proxy"', 'kube-proxy')]);
   return groups;
 }
 
