@@ -231,3 +231,29 @@ describe('bad exposure values are rejected, naming the field and the fix', () =>
     expect(iniOf(s)).toContain('root_url = http://grafana.example.com/');
   });
 });
+
+describe('the checks read the written objects, however they got there', () => {
+  const controller = { common: { ingressController: { namespace: 'ingress-nginx' } } } as const;
+
+  test('an Ingress given as an extra object puts its TLS Secret on the checklist like a generated one', () => {
+    const stack = render({
+      extraObjects: [{
+        apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'by-hand', namespace: 'monitoring' },
+        spec: { tls: [{ hosts: ['x.example.com'], secretName: 'by-hand-tls' }], rules: [{ host: 'x.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 3000 } } } }] } }] },
+      }],
+    });
+    expect(referencedSecrets(stack.objects).find((s) => s.name === 'by-hand-tls')).toMatchObject({ keys: ['tls.crt', 'tls.key'], usedBy: ['Ingress/by-hand'] });
+  });
+
+  test('a patch that takes the controller out of Grafana\'s policy is a blocked flow, in values and in the customize hook alike', () => {
+    const values: StackValues = { ...controller, grafana: { ingress: { host: 'grafana.example.com', tls: { secretName: 'grafana-tls' } } } };
+    const grafanaPolicy = find(render(values), 'NetworkPolicy', 'grafana');
+    const ingress = at(grafanaPolicy, 'spec.ingress') as Array<{ from?: Array<{ namespaceSelector?: { matchLabels?: Record<string, string> } }> }>;
+    const index = ingress.findIndex((r) => JSON.stringify(r.from ?? []).includes('ingress-nginx'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    const ops = [{ op: 'remove' as const, path: `/spec/ingress/${index}` }];
+    const viaValues = renderError({ ...values, patches: [{ kind: 'NetworkPolicy', name: 'grafana', ops }] });
+    const viaHook = renderError(values, (stack) => stack.patch('NetworkPolicy', 'grafana', ops));
+    for (const message of [viaValues, viaHook]) expect(message).toMatch(/NetworkPolicy monitoring\/grafana: blocks a flow the stack needs: .*ingress-nginx/s);
+  });
+});
