@@ -1,7 +1,7 @@
 // Typed Probes: what the blackbox exporter probes, checked against its modules, and the egress each target needs.
 import type { PromDuration } from '../core/primitives';
 import type { StackProblem } from '../core/problems';
-import { checkPromDuration } from '../core/checks';
+import { checkPromDuration, DNS_LABEL } from '../core/checks';
 import { closestNames } from '../core/suggest';
 import { internetEgress, urlDestination, type PeerAllowance, type PortAllowance, type ResolvedNetwork, type UrlDestination } from '../k8s/network';
 import type { BlackboxModule } from './blackbox-modules';
@@ -33,7 +33,6 @@ export interface ProbeValues {
   readonly namespace?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Where one target leads and on which ports, or why it cannot be read for this prober. */

@@ -8,6 +8,7 @@ import type { PromDuration } from '../core/primitives';
 import { quoted } from '../core/redact';
 import { Component, type ComponentProps } from './component';
 import { authSpec, checkLimits, checkScrapeSettings, limitsSpec, relabelSpec, type ScrapeLimitValues, type ScrapeSettings } from './scrape-targets';
+import { DNS_LABEL } from '../core/checks';
 
 /** Targets with the labels every series scraped from them gets. */
 export interface StaticTargetsValues {
@@ -47,7 +48,6 @@ export interface ScrapeConfigsProps extends ComponentProps {
 
 /** `host:port`, `[v6]:port`: what Prometheus takes as a static target. */
 const TARGET = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):([0-9]{1,5})$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** The problems of one scrape config (its name's uniqueness is the caller's). */

@@ -115,3 +115,6 @@ export function checkLocation(location: string | undefined, field: string): Stac
     return { field, message: `${quoted(location)} is not a time zone`, fix: 'use an IANA name, e.g. Europe/Berlin or America/New_York' };
   }
 }
+
+/** An RFC 1123 label (namespace, Service and most object names): the length limit is checked apart. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

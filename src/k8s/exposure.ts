@@ -8,6 +8,7 @@ import { StackError, type StackProblem } from '../core/problems';
 import { HttpRoute, type ParentReference } from './gateway-api';
 import type { PeerAllowance } from './network';
 import type { ObjectMeta } from './objects';
+import { DNS_LABEL } from '../core/checks';
 
 /** An Ingress (networking.k8s.io/v1) to the component's Service. */
 export interface IngressValues {
@@ -72,7 +73,6 @@ export interface ExposureProxies {
 /** `/` or `/a/b`: no trailing slash, no query, characters a URL path takes unescaped. */
 const PATH = /^\/$|^(\/[A-Za-z0-9._~-]+)+$/;
 const HOST = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = HOST;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;

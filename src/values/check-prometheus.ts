@@ -4,8 +4,8 @@ import type { StackProblem } from '../core/problems';
 import { urlFinding } from '../core/credentials';
 import { checkScheduling, type SchedulingValues } from '../k8s/scheduling';
 import type { ResolvedValues } from './defaults';
+import { DNS_LABEL } from '../core/checks';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const FEATURE = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
 // A registry host with an optional port and path, as an image reference starts: no scheme, no trailing slash.
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;

@@ -16,7 +16,7 @@ import { checkDrillScenarios } from '../scenarios/check';
 import { checkCustomResources, checkMonitors, monitorResource, type ResourceEntry } from '../ksm/config';
 import { checkRouting } from '../alerting/checks';
 import { checkRuleGroups } from '../rules/rule-set';
-import { checkByteSize, checkPromDuration } from '../core/checks';
+import { checkByteSize, checkPromDuration, DNS_LABEL } from '../core/checks';
 import { urlFinding } from '../core/credentials';
 import schema from './stack-values.schema.json';
 import { VALUES_AJV_OPTIONS, VALUES_ID, VALUES_VALIDATOR_FILE } from './validator-options';
@@ -29,7 +29,6 @@ import { checkScrapeConfig } from '../components/scrape-configs';
 import { checkGrafanaOptions } from '../components/grafana-options';
 import { checkExposure, checkProxies, exposureUrl } from '../k8s/exposure';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
